@@ -27,6 +27,7 @@ import java.awt.image.Raster;
 import java.awt.image.SampleModel;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,6 +50,10 @@ import java.util.Locale;
  * any background, so a fully transparent pixel shows whatever colour the file stores for it). Only the first frame of
  * an animated GIF is read. For JPEG the EXIF orientation tag (1..8) is applied, so the result is upright as a viewer
  * would show it; orientation metadata of other formats is ignored.
+ *
+ * <p>Truncated files are refused rather than returned half grey: a JPEG must reach its end-of-image marker (found by
+ * walking the marker structure, so bytes after it and thumbnails inside APP segments do not matter), a WebP must be
+ * as long as its RIFF header says, and PNG, GIF and BMP readers fail on missing data by themselves.
  */
 public final class ImageDecoder {
 
@@ -150,14 +155,17 @@ public final class ImageDecoder {
             image = reader.read(0, param);
         } catch (BadImageException e) {
             throw e;
+        } catch (EOFException e) {
+            throw new BadImageException(name + ": truncated " + format.label + " data (unexpected end of file)", e);
         } catch (IIOException e) {
+            if (hasCause(e, EOFException.class)) {
+                throw new BadImageException(name + ": truncated " + format.label + " data (unexpected end of file)", e);
+            }
             throw new BadImageException(name + ": corrupt or truncated " + format.label + " data (" + reason(e) + ")", e);
         } catch (IOException e) {
             throw new BadImageException(name + ": cannot read " + format.label + " data (" + reason(e) + ")", e);
-        } catch (IndexOutOfBoundsException e) {
-            // e.g. "imageIndex out of bounds" for a GIF without frames, or array overruns inside a decoder
-            throw new BadImageException(name + ": corrupt " + format.label + " data (" + reason(e) + ")", e);
         } catch (RuntimeException e) {
+            // e.g. "imageIndex out of bounds" for a GIF without frames, array overruns inside a decoder
             throw new BadImageException(name + ": corrupt " + format.label + " data (" + reason(e) + ")", e);
         } finally {
             reader.dispose();
@@ -352,15 +360,16 @@ public final class ImageDecoder {
         return false;
     }
 
-    private static IIOReadWarningListener truncationWarningCollector(List<String> sink) {
+    static IIOReadWarningListener truncationWarningCollector(List<String> sink) {
         return (source, warning) -> {
             if (warning == null) {
                 return;
             }
             String w = warning.toLowerCase(Locale.ROOT);
-            // libjpeg's "Premature end of JPEG file" and similar; other warnings (extraneous bytes, odd APPn
-            // segments, ICC quirks) are harmless and ignored.
-            if (w.contains("premature end") || w.contains("truncat") || w.contains("unexpected end")) {
+            // The JDK JPEG decoder's "Truncated File - Missing EOI marker" (libjpeg: "Premature end of JPEG file"),
+            // raised when it pads missing data with grey. Other warnings (extraneous bytes, odd APPn segments,
+            // ICC quirks, thumbnails) are harmless and ignored.
+            if (w.contains("truncated file") || w.contains("missing eoi") || w.contains("premature end of jpeg file")) {
                 sink.add(warning);
             }
         };
@@ -671,6 +680,15 @@ public final class ImageDecoder {
 
     // ---------------------------------------------------------------------------------------------------------------
     // Helpers
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static String reason(Throwable e) {
         Throwable t = e;

@@ -1,0 +1,173 @@
+package io.consentry.engine;
+
+import io.consentry.ConsentryException;
+import io.consentry.align.FaceAlignment;
+import io.consentry.detect.Detection;
+import io.consentry.detect.Detectors;
+import io.consentry.detect.FaceDetector;
+import io.consentry.detect.SsdMobilenetDetector;
+import io.consentry.detect.YunetDetector;
+import io.consentry.embed.Embedding;
+import io.consentry.embed.FaceEmbedder;
+import io.consentry.geometry.Box;
+import io.consentry.geometry.Point;
+import io.consentry.image.BadImageException;
+import io.consentry.image.ImageDecoder;
+import io.consentry.image.RgbImage;
+import io.consentry.landmark.Landmark68Estimator;
+import io.consentry.onnx.OnnxModel;
+import io.consentry.pack.ModelEntry;
+import io.consentry.pack.ModelPack;
+import io.consentry.pack.PackException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one-line happy path: detect faces, get descriptors, compare them.
+ *
+ * <pre>{@code
+ * try (FaceEngine engine = FaceEngine.open()) {
+ *     RgbImage a = engine.load(Path.of("a.jpg")), b = engine.load(Path.of("b.jpg"));
+ *     Face fa = engine.detect(a).get(0), fb = engine.detect(b).get(0);
+ *     boolean same = engine.isSamePerson(engine.embed(a, fa), engine.embed(b, fb));
+ * }
+ * }</pre>
+ *
+ * Each step also accepts the previous step's output: {@link #detectBoxes} → {@link #landmarks} →
+ * {@link #embed}/{@link #embedAll}. The engine opens one ONNX Runtime session per model and shares it: all methods
+ * are thread-safe. {@link #close} releases the native memory; call it once, after the last use.
+ * <p>Similarity is cosine similarity of L2-normalised descriptors in [-1, 1]; two faces are the same person when
+ * it is at least {@link #threshold()} (the pack's default, 0.82 for the face-api.js pack, which equals face-api.js's
+ * and face_recognition's Euclidean distance 0.6 on unit vectors).
+ */
+public final class FaceEngine implements AutoCloseable {
+    private final ModelPack pack;
+    private final EngineOptions options;
+    private final FaceDetector detector;
+    private final Landmark68Estimator landmarks;
+    private final FaceEmbedder embedder;
+    private final double minScore;
+
+    private FaceEngine(ModelPack pack, EngineOptions options, FaceDetector detector, Landmark68Estimator landmarks, FaceEmbedder embedder) {
+        this.pack = pack;
+        this.options = options;
+        this.detector = detector;
+        this.landmarks = landmarks;
+        this.embedder = embedder;
+        this.minScore = options.minScore().orElse(detector instanceof YunetDetector ? YunetDetector.DEFAULT_MIN_SCORE : SsdMobilenetDetector.DEFAULT_MIN_SCORE);
+    }
+
+    /** Opens the default pack in {@code $CONSENTRY_HOME} (install it with {@code consentry models install}). */
+    public static FaceEngine open() throws ConsentryException {
+        return open(EngineOptions.defaults());
+    }
+
+    public static FaceEngine open(EngineOptions options) throws ConsentryException {
+        ModelPack pack = ModelPack.open(options.packDir());
+        OnnxModel.OnnxOptions ort = new OnnxModel.OnnxOptions(options.threads());
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            FaceDetector det = options.detector().isPresent()
+                    ? Detectors.fromSpec(options.detector().get(), ort) : Detectors.fromPack(pack, ort);
+            opened.add(det);
+            ModelEntry lm = pack.manifest().model("landmarks").orElseThrow(() -> new PackException("pack has no landmarks model"));
+            Landmark68Estimator lme = new Landmark68Estimator(OnnxModel.load(pack.file(lm), ort), lm.input());
+            opened.add(lme);
+            ModelEntry rec = pack.manifest().model("descriptor").orElseThrow(() -> new PackException("pack has no descriptor model"));
+            FaceEmbedder emb = new FaceEmbedder(OnnxModel.load(pack.file(rec), ort), rec.input(), pack.manifest().pack());
+            return new FaceEngine(pack, options, det, lme, emb);
+        } catch (ConsentryException | RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // already failing
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Decodes an image file within the engine's limits (EXIF orientation applied). */
+    public RgbImage load(Path file) throws BadImageException {
+        return ImageDecoder.decode(file, options.imageLimits());
+    }
+
+    /** Faces with box, score, 5 and 68 landmarks; best first. */
+    public List<Face> detect(RgbImage image) throws ConsentryException {
+        return landmarks(image, detectBoxes(image));
+    }
+
+    /** Detector output only (no landmark net). */
+    public List<Detection> detectBoxes(RgbImage image) throws ConsentryException {
+        return detector.detect(image, minScore, options.maxFaces());
+    }
+
+    /** Adds 68 landmarks (and 5 points derived from them unless the detector gave its own) to detections. */
+    public List<Face> landmarks(RgbImage image, List<Detection> detections) throws ConsentryException {
+        List<List<Point>> pts = landmarks.estimate(image, detections.stream().map(Detection::box).toList());
+        List<Face> faces = new ArrayList<>(detections.size());
+        for (int i = 0; i < detections.size(); i++) {
+            Detection d = detections.get(i);
+            List<Point> p68 = pts.get(i);
+            List<Point> p5 = !d.landmarks5().isEmpty() ? d.landmarks5() : p68.isEmpty() ? List.of() : Landmark68Estimator.fivePoints(p68);
+            faces.add(new Face(d.box(), d.score(), p5, p68));
+        }
+        return faces;
+    }
+
+    /** The descriptor of one face. */
+    public Embedding embed(RgbImage image, Face face) throws ConsentryException {
+        return embedAll(image, List.of(face)).get(0);
+    }
+
+    /** Descriptors of several faces of one image, computed in one batch. */
+    public List<Embedding> embedAll(RgbImage image, List<Face> faces) throws ConsentryException {
+        return embedder.embed(image, alignedBoxes(faces));
+    }
+
+    /** The face-api.js alignment box of each face (from its 68 landmarks; the detector box if it has none). */
+    public List<Box> alignedBoxes(List<Face> faces) {
+        return faces.stream().map(f -> f.landmarks68().size() == 68 ? FaceAlignment.faceApiBox(f.landmarks68()) : f.box()).toList();
+    }
+
+    /** Cosine similarity in [-1, 1]; higher = more alike. */
+    public double similarity(Embedding a, Embedding b) {
+        return a.similarity(b);
+    }
+
+    /** {@code similarity(a, b) >= threshold()}. */
+    public boolean isSamePerson(Embedding a, Embedding b) {
+        return similarity(a, b) >= threshold();
+    }
+
+    /** The pack's default decision threshold on cosine similarity. */
+    public double threshold() {
+        return pack.manifest().similarityThreshold();
+    }
+
+    public ModelPack pack() {
+        return pack;
+    }
+
+    public FaceDetector detector() {
+        return detector;
+    }
+
+    public FaceEmbedder embedder() {
+        return embedder;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    @Override
+    public void close() {
+        detector.close();
+        landmarks.close();
+        embedder.close();
+    }
+}

@@ -22,8 +22,10 @@ import java.util.TreeSet;
  *
  * <p><b>Pre-processing.</b> When the image's longer side exceeds {@code maxSide} it is bilinearly downscaled
  * (aspect ratio kept, half-pixel centres as OpenCV's {@code INTER_LINEAR}) so that the longer side is
- * {@code maxSide}; smaller images are used at their own size, never upscaled: YuNet's stride-8 anchors already
- * reach faces of about 10 px, so enlarging small images would cost time without finding smaller faces. The
+ * {@code maxSide}; smaller images are used at their own size, never upscaled. YuNet is trained for faces of about
+ * 10 to 300 px (OpenCV zoo), so downscaling keeps large faces in range while enlarging a small image would cost
+ * time without finding smaller faces; cost grows with the input area (about 15-30 ms per 640 px frame on two
+ * cores, 5 ms at 320). The
  * (possibly resized) image is then zero-padded at the bottom/right to multiples of 32 (YuNet's largest stride; a
  * tiny image becomes at least 32x32). Input tensor: float32 {@code [1, 3, H, W]}, channels B,G,R, values 0..255,
  * no normalisation.
@@ -41,11 +43,13 @@ import java.util.TreeSet;
  * {@link Detection}'s: eye on the image's left (the subject's right eye), eye on the image's right, nose tip,
  * mouth corner on the image's left, mouth corner on the image's right.
  *
- * <p><b>Score threshold.</b> OpenCV defaults to 0.9, which favours precision. On face-api.js's six demo photos
- * (22 faces found by SSD MobileNet V1, images downscaled to 640 px) every true face scored 0.77 to 0.93 (most
- * 0.88 to 0.92), while the best non-face candidate (a false detection such as a face in a poster or a hand) stayed
- * at 0.55 or below; {@link #DEFAULT_MIN_SCORE} = 0.6 keeps every one of those faces with margin for harder frames
- * (profile, blur, small faces) that score lower. Use 0.9 for OpenCV's precision-first behaviour.
+ * <p><b>Score threshold.</b> OpenCV defaults to 0.9, which favours precision. Measured on face-api.js's six demo
+ * photos (1920 px wide, the 22 faces face-api.js's SSD MobileNet V1 finds), at {@code maxSide} 640: the 22 faces
+ * score 0.865 to 0.936, so 0.9 would already lose 4 of them; every other candidate scores 0.15 or less except one
+ * defocused background object at 0.73 (0.79 at 960). At {@code maxSide} 320 faces score 0.79 to 0.92 and clutter up to 0.44; at
+ * 960 faces score 0.75 to 0.95. {@link #DEFAULT_MIN_SCORE} = 0.6 sits in that gap with margin both ways, favouring
+ * recall (profile, blurred or small faces score lower than these frontal portraits); expect an occasional false
+ * positive such as the 0.73 one. Use 0.9 for OpenCV's precision-first behaviour.
  *
  * <p>Thread-safe: no mutable state; {@link #detect} may run concurrently (the ONNX session is thread-safe).
  * Owns the model and closes it in {@link #close}.
@@ -58,7 +62,7 @@ public final class YunetDetector implements FaceDetector {
     /** NMS IoU threshold, as OpenCV's FaceDetectorYN. */
     public static final double NMS_IOU = 0.3;
     /** Feature-map strides of the 2023mar layout; the input must be a multiple of the largest. */
-    static final int[] STRIDES = {8, 16, 32};
+    private static final int[] STRIDES = {8, 16, 32};
     private static final int ALIGN = 32;
     private static final List<String> OUTPUTS = outputNames();
 

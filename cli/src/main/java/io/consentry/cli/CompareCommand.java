@@ -45,7 +45,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (FaceEngine engine = FaceEngine.open(engineArgs.options())) {
+        try (FaceEngine engine = engineArgs.open(spec.commandLine().getErr())) {
             Embedding ea = largest(engine, a);
             Embedding eb = largest(engine, b);
             if (ea == null || eb == null) {

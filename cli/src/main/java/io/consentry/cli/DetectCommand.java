@@ -56,7 +56,7 @@ public final class DetectCommand implements Callable<Integer> {
         int bad = 0;
         ConsentryException lastError = null;
         ProgressBar bar = new ProgressBar(err, images.size());
-        try (FaceEngine engine = FaceEngine.open(engineArgs.options())) {
+        try (FaceEngine engine = engineArgs.open(spec.commandLine().getErr())) {
             for (Path p : images) {
                 try {
                     RgbImage img = engine.load(p);

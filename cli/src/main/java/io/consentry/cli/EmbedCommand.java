@@ -40,7 +40,7 @@ public final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (FaceEngine engine = FaceEngine.open(engineArgs.options())) {
+        try (FaceEngine engine = engineArgs.open(spec.commandLine().getErr())) {
             RgbImage img = engine.load(image);
             List<Face> faces = engine.detect(img);
             List<Embedding> embs = engine.embedAll(img, faces);

@@ -5,6 +5,13 @@ import io.consentry.engine.EngineOptions;
 import io.consentry.image.ImageLimits;
 import picocli.CommandLine.Option;
 
+import io.consentry.ConsentryException;
+import io.consentry.engine.FaceEngine;
+import io.consentry.pack.FaceApiPackInstaller;
+import io.consentry.pack.ModelPack;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Options shared by every command that opens a face engine. */
@@ -31,8 +38,34 @@ public final class EngineArgs {
     @Option(names = "--max-file-mb", paramLabel = "MB", description = "Refuse image files larger than this (default ${DEFAULT-VALUE} MB).")
     long maxFileMb = ImageLimits.DEFAULT.maxFileBytes() >> 20;
 
+    /** The same options with another ONNX Runtime thread count. */
+    EngineArgs copyWithThreads(int n) {
+        EngineArgs c = new EngineArgs();
+        c.home = home;
+        c.pack = pack;
+        c.detector = detector;
+        c.minScore = minScore;
+        c.threads = n;
+        c.maxPixels = maxPixels;
+        c.maxFileMb = maxFileMb;
+        return c;
+    }
+
     Path home() {
         return home != null ? home.toAbsolutePath() : Consentry.home();
+    }
+
+    /**
+     * Opens the engine. When no {@code --pack} was given and the default pack is not installed yet, installs it first
+     * (npm pack + conversion, about 5 s), so the first run on a fresh machine just works.
+     */
+    FaceEngine open(PrintWriter err) throws ConsentryException {
+        EngineOptions o = options();
+        if (pack == null && !Files.exists(o.packDir().resolve(ModelPack.MANIFEST))) {
+            err.println("consentry: default model pack not installed; installing it into " + home() + " (consentry models install)");
+            new FaceApiPackInstaller(home(), msg -> err.println("  " + msg)).install(null);
+        }
+        return FaceEngine.open(o);
     }
 
     EngineOptions options() {

@@ -1,0 +1,2 @@
+/** The {@code consentry} command line (picocli). */
+package io.consentry.cli;

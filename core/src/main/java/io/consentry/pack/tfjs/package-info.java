@@ -1,0 +1,2 @@
+/** Reading TensorFlow.js weight manifests and (de-quantised) weight shards. */
+package io.consentry.pack.tfjs;

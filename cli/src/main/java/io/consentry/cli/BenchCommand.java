@@ -207,7 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
             List<Face> fs = engine.landmarks(img, dets);
             long t3 = System.nanoTime();
             if (!fs.isEmpty()) {
-                FloatTensor in = engine.embedder().prepare(img, engine.alignedBoxes(fs));
+                FloatTensor in = engine.prepareDescriptorInput(img, fs);
                 long t4 = System.nanoTime();
                 engine.embedder().embedTensor(in);
                 long t5 = System.nanoTime();

@@ -52,6 +52,9 @@ public final class CompareCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("consentry: no face found in " + (ea == null ? a : b));
                 return ExitCodes.NO_FACE;
             }
+            if (threshold != null && !(threshold >= -1 && threshold <= 1)) {
+                throw new IllegalArgumentException("--threshold must be a cosine similarity in [-1, 1], got " + threshold);
+            }
             double t = threshold != null ? threshold : engine.threshold();
             double s = engine.similarity(ea, eb);
             CompareResult r = new CompareResult(s, t, s >= t, ea.distance(eb));

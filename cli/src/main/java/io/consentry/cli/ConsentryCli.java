@@ -15,7 +15,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "consentry", mixinStandardHelpOptions = true, version = "consentry 0.1.0",
         description = "Self-hosted, accountable face recognition on the JVM.",
-        subcommands = {ModelsCommand.class, DetectCommand.class, EmbedCommand.class, CompareCommand.class, BenchCommand.class,
+        subcommands = {ModelsCommand.class, DetectCommand.class, EmbedCommand.class, CompareCommand.class, BenchCommand.class, EvalCommand.class, CalibrateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ConsentryCli implements Runnable {
     @CommandLine.Spec

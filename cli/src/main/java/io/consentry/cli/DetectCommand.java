@@ -51,6 +51,9 @@ public final class DetectCommand implements Callable<Integer> {
         if (annotate != null && images.size() > 1 && !Files.isDirectory(annotate)) {
             throw new IllegalArgumentException("--annotate must be an existing folder when several images are given");
         }
+        if (annotate != null && !Files.isDirectory(annotate) && !Files.isDirectory(annotate.toAbsolutePath().getParent())) {
+            throw new IllegalArgumentException("--annotate: folder " + annotate.toAbsolutePath().getParent() + " does not exist");
+        }
         Map<String, ImageResult> results = new LinkedHashMap<>();
         int found = 0;
         int bad = 0;
@@ -74,7 +77,7 @@ public final class DetectCommand implements Callable<Integer> {
                         }
                     }
                     if (annotate != null) {
-                        Path target = images.size() > 1 ? annotate.resolve(p.getFileName() + ".annotated.png") : annotate;
+                        Path target = Files.isDirectory(annotate) ? annotate.resolve(p.getFileName() + ".annotated.png") : annotate;
                         Annotator.write(img, faces, target);
                     }
                 } catch (io.consentry.image.BadImageException e) {

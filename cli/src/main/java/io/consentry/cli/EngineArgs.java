@@ -29,6 +29,10 @@ public final class EngineArgs {
     @Option(names = "--min-score", paramLabel = "S", description = "Detection score threshold in [0,1] (default: the detector's: SSD 0.5).")
     Double minScore;
 
+    @Option(names = "--no-scale-fallback", negatable = false,
+            description = "Do not retry detection on a larger zero canvas when no face is found (face-api.js behaviour).")
+    boolean noScaleFallback;
+
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime threads per inference (default 0 = one per core).")
     int threads;
 
@@ -48,8 +52,15 @@ public final class EngineArgs {
         c.threads = n;
         c.maxPixels = maxPixels;
         c.maxFileMb = maxFileMb;
+        c.alignment = alignment;
+        c.noScaleFallback = noScaleFallback;
+        c.flip = flip;
         return c;
     }
+
+    /** Set by commands that evaluate pipeline variants (not a command-line option here). */
+    io.consentry.align.Alignment alignment = io.consentry.align.Alignment.FACEAPI_BOX;
+    boolean flip;
 
     Path home() {
         return home != null ? home.toAbsolutePath() : Consentry.home();
@@ -60,7 +71,12 @@ public final class EngineArgs {
      * (npm pack + conversion, about 5 s), so the first run on a fresh machine just works.
      */
     FaceEngine open(PrintWriter err) throws ConsentryException {
-        EngineOptions o = options();
+        return openWithMaxFaces(err, 100);
+    }
+
+    /** {@link #open} with another per-image face limit. */
+    FaceEngine openWithMaxFaces(PrintWriter err, int maxFaces) throws ConsentryException {
+        EngineOptions o = options(maxFaces);
         if (pack == null && !Files.exists(o.packDir().resolve(ModelPack.MANIFEST))) {
             err.println("consentry: default model pack not installed; installing it into " + home() + " (consentry models install)");
             new FaceApiPackInstaller(home(), msg -> err.println("  " + msg)).install(null);
@@ -69,10 +85,22 @@ public final class EngineArgs {
     }
 
     EngineOptions options() {
+        return options(100);
+    }
+
+    EngineOptions options(int maxFaces) {
+        if (maxFileMb <= 0 || maxFileMb > (Long.MAX_VALUE >> 20) || maxPixels <= 0) {
+            throw new IllegalArgumentException("--max-file-mb and --max-pixels must be positive and reasonable");
+        }
         EngineOptions.Builder b = EngineOptions.builder()
+                .optHome(home())
+                .optMaxFaces(maxFaces)
                 .optPackDir(pack != null ? pack : Consentry.defaultPack(home()))
                 .optThreads(threads)
-                .optImageLimits(new ImageLimits(maxFileMb << 20, maxPixels));
+                .optImageLimits(new ImageLimits(Math.multiplyExact(maxFileMb, 1L << 20), maxPixels))
+                .optAlignment(alignment)
+                .optFlipAugment(flip)
+                .optScaleFallback(!noScaleFallback);
         if (detector != null) {
             b.optDetector(detector);
         }

@@ -1,5 +1,6 @@
 package io.consentry.embed;
 
+import io.consentry.align.ChipWarp;
 import io.consentry.geometry.Box;
 import io.consentry.geometry.PixelRect;
 import io.consentry.image.RgbImage;
@@ -54,6 +55,94 @@ public final class FaceEmbedder implements AutoCloseable {
             ImageTensors.squareResize(image, r, ImageTensors.Pad.CENTRED, SIZE, spec.scale(), spec.offset(), false, input, k * plane);
         }
         return new FloatTensor(new long[] {alignedBoxes.size(), 3, SIZE, SIZE}, input);
+    }
+
+    /**
+     * The net's input for rotated chips: each chip is sampled bilinearly (zero outside the image) along its
+     * {@link ChipWarp}, then normalised as the net expects.
+     */
+    public FloatTensor prepareWarped(RgbImage image, List<ChipWarp> warps) {
+        int plane = 3 * SIZE * SIZE;
+        float[] input = new float[warps.size() * plane];
+        float[] scale = spec.scale();
+        float[] offset = spec.offset();
+        byte[] rgb = image.rgb();
+        int w = image.width();
+        int h = image.height();
+        for (int k = 0; k < warps.size(); k++) {
+            ChipWarp cw = warps.get(k);
+            double step = cw.side() / SIZE;
+            double cos = Math.cos(cw.angle());
+            double sin = Math.sin(cw.angle());
+            double cx = cw.centre().x();
+            double cy = cw.centre().y();
+            int base = k * plane;
+            for (int v = 0; v < SIZE; v++) {
+                for (int u = 0; u < SIZE; u++) {
+                    double px = cw.x0() + u * step - cx;
+                    double py = cw.y0() + v * step - cy;
+                    double sx = cx + cos * px - sin * py;
+                    double sy = cy + sin * px + cos * py;
+                    int x0 = (int) Math.floor(sx);
+                    int y0 = (int) Math.floor(sy);
+                    double fx = sx - x0;
+                    double fy = sy - y0;
+                    int o = base + v * SIZE + u;
+                    for (int c = 0; c < 3; c++) {
+                        double tl = px(rgb, w, h, x0, y0, c);
+                        double tr = px(rgb, w, h, x0 + 1, y0, c);
+                        double bl = px(rgb, w, h, x0, y0 + 1, c);
+                        double br = px(rgb, w, h, x0 + 1, y0 + 1, c);
+                        double top = tl + (tr - tl) * fx;
+                        double bottom = bl + (br - bl) * fx;
+                        input[o + c * SIZE * SIZE] = (float) (top + (bottom - top) * fy) * scale[c] + offset[c];
+                    }
+                }
+            }
+        }
+        return new FloatTensor(new long[] {warps.size(), 3, SIZE, SIZE}, input);
+    }
+
+    private static double px(byte[] rgb, int w, int h, int x, int y, int c) {
+        if (x < 0 || y < 0 || x >= w || y >= h) {
+            return 0;
+        }
+        return rgb[(y * w + x) * 3 + c] & 0xff;
+    }
+
+    /**
+     * Horizontal-flip test-time augmentation: descriptors of the chips and of their mirror images, averaged and
+     * re-normalised.
+     */
+    public List<Embedding> embedWithFlip(FloatTensor input) throws OnnxModelException {
+        int n = (int) input.shape()[0];
+        int plane = 3 * SIZE * SIZE;
+        float[] both = new float[2 * n * plane];
+        System.arraycopy(input.data(), 0, both, 0, n * plane);
+        float[] src = input.data();
+        for (int k = 0; k < n; k++) {
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < SIZE; y++) {
+                    int row = k * plane + c * SIZE * SIZE + y * SIZE;
+                    int dst = n * plane + row;
+                    for (int x = 0; x < SIZE; x++) {
+                        both[dst + x] = src[row + SIZE - 1 - x];
+                    }
+                }
+            }
+        }
+        List<Embedding> all = embedTensor(new FloatTensor(new long[] {2L * n, 3, SIZE, SIZE}, both));
+        List<Embedding> out = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            float[] a = all.get(k).vector();
+            float[] b = all.get(n + k).vector();
+            float[] m = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                m[i] = a[i] + b[i];
+            }
+            out.add(new Embedding(modelId, Embedding.normalise(m)));
+        }
+        return out;
     }
 
     /** Descriptors for ready-made normalised inputs {@code [N,3,150,150]} (e.g. warped chips). */

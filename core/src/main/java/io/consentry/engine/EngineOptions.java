@@ -1,5 +1,6 @@
 package io.consentry.engine;
 
+import io.consentry.align.Alignment;
 import io.consentry.image.ImageLimits;
 
 import java.nio.file.Path;
@@ -15,9 +16,15 @@ import java.util.Optional;
  * @param maxFaces    at most this many faces per image (default 100)
  * @param threads     ONNX Runtime threads per inference (0 = one per core)
  * @param imageLimits limits for decoding untrusted images
+ * @param alignment   how the descriptor crop is cut (default {@link Alignment#FACEAPI_BOX}, face-api.js exactly)
+ * @param flipAugment average the descriptors of the crop and its mirror image (default false)
+ * @param scaleFallback when the detector finds no face, retry on the image zero-padded to 2x and then 1.5x its size
+ *                    (centred), so that faces filling the frame become detectable (default true; face-api.js does not)
+ * @param calibrationDir folder of {@code <pack>.json} calibrations (default {@code $CONSENTRY_HOME/calibration})
  */
 public record EngineOptions(Path packDir, Optional<String> detector, Optional<Double> minScore, int maxFaces, int threads,
-                            ImageLimits imageLimits) {
+                            ImageLimits imageLimits, Alignment alignment, boolean flipAugment, boolean scaleFallback,
+                            Path calibrationDir) {
 
     public static Builder builder() {
         return new Builder();
@@ -30,11 +37,36 @@ public record EngineOptions(Path packDir, Optional<String> detector, Optional<Do
     /** Builder: {@code opt*} methods set optional values. */
     public static final class Builder {
         private Path packDir;
+        private Path home;
+
+        /** Consentry home: the default pack and calibration live below it (default {@code $CONSENTRY_HOME}). */
+        public Builder optHome(Path h) {
+            this.home = h;
+            return this;
+        }
         private String detector;
         private Double minScore;
         private int maxFaces = 100;
         private int threads;
         private ImageLimits limits = ImageLimits.DEFAULT;
+        private Alignment alignment = Alignment.FACEAPI_BOX;
+        private boolean flip;
+        private boolean scaleFallback = true;
+
+        public Builder optScaleFallback(boolean on) {
+            this.scaleFallback = on;
+            return this;
+        }
+
+        public Builder optAlignment(Alignment a) {
+            this.alignment = java.util.Objects.requireNonNull(a);
+            return this;
+        }
+
+        public Builder optFlipAugment(boolean f) {
+            this.flip = f;
+            return this;
+        }
 
         public Builder optPackDir(Path p) {
             this.packDir = p;
@@ -76,8 +108,10 @@ public record EngineOptions(Path packDir, Optional<String> detector, Optional<Do
         }
 
         public EngineOptions build() {
-            Path dir = packDir != null ? packDir : Consentry.defaultPack(Consentry.home());
-            return new EngineOptions(dir, Optional.ofNullable(detector), Optional.ofNullable(minScore), maxFaces, threads, limits);
+            Path h = home != null ? home : Consentry.home();
+            Path dir = packDir != null ? packDir : Consentry.defaultPack(h);
+            return new EngineOptions(dir, Optional.ofNullable(detector), Optional.ofNullable(minScore), maxFaces, threads, limits,
+                    alignment, flip, scaleFallback, h.resolve("calibration"));
         }
     }
 }

@@ -1,7 +1,10 @@
 package io.consentry.engine;
 
 import io.consentry.ConsentryException;
+import io.consentry.align.Alignment;
+import io.consentry.align.ChipWarp;
 import io.consentry.align.FaceAlignment;
+import io.consentry.onnx.FloatTensor;
 import io.consentry.detect.Detection;
 import io.consentry.detect.Detectors;
 import io.consentry.detect.FaceDetector;
@@ -23,6 +26,7 @@ import io.consentry.pack.PackException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one-line happy path: detect faces, get descriptors, compare them.
@@ -49,8 +53,13 @@ public final class FaceEngine implements AutoCloseable {
     private final Landmark68Estimator landmarks;
     private final FaceEmbedder embedder;
     private final double minScore;
+    private final double threshold;
+    private final Optional<Calibration> calibration;
 
-    private FaceEngine(ModelPack pack, EngineOptions options, FaceDetector detector, Landmark68Estimator landmarks, FaceEmbedder embedder) {
+    private FaceEngine(ModelPack pack, EngineOptions options, FaceDetector detector, Landmark68Estimator landmarks, FaceEmbedder embedder,
+                       Optional<Calibration> calibration) {
+        this.calibration = calibration;
+        this.threshold = calibration.map(Calibration::threshold).orElse(pack.manifest().similarityThreshold());
         this.pack = pack;
         this.options = options;
         this.detector = detector;
@@ -66,6 +75,8 @@ public final class FaceEngine implements AutoCloseable {
 
     public static FaceEngine open(EngineOptions options) throws ConsentryException {
         ModelPack pack = ModelPack.open(options.packDir());
+        Optional<Calibration> calibration = Calibration.read(options.calibrationDir().resolve(pack.manifest().pack() + ".json"))
+                .filter(c -> c.pack().equals(pack.manifest().pack()));
         OnnxModel.OnnxOptions ort = new OnnxModel.OnnxOptions(options.threads());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -77,7 +88,7 @@ public final class FaceEngine implements AutoCloseable {
             opened.add(lme);
             ModelEntry rec = pack.manifest().model("descriptor").orElseThrow(() -> new PackException("pack has no descriptor model"));
             FaceEmbedder emb = new FaceEmbedder(OnnxModel.load(pack.file(rec), ort), rec.input(), pack.manifest().pack());
-            return new FaceEngine(pack, options, det, lme, emb);
+            return new FaceEngine(pack, options, det, lme, emb, calibration);
         } catch (ConsentryException | RuntimeException e) {
             for (AutoCloseable c : opened) {
                 try {
@@ -100,9 +111,48 @@ public final class FaceEngine implements AutoCloseable {
         return landmarks(image, detectBoxes(image));
     }
 
-    /** Detector output only (no landmark net). */
+    /** Canvas factors tried, in order, when nothing is found and {@link EngineOptions#scaleFallback()} is on. */
+    static final double[] FALLBACK_CANVAS = {2.0, 1.5};
+
+    /**
+     * Detector output only (no landmark net). With the scale fallback on and nothing found, the image is centred on a
+     * 2x (then 1.5x) zero canvas and detected again; boxes are mapped back to the image (they may reach past its edge).
+     */
     public List<Detection> detectBoxes(RgbImage image) throws ConsentryException {
-        return detector.detect(image, minScore, options.maxFaces());
+        List<Detection> found = detector.detect(image, minScore, options.maxFaces());
+        if (!found.isEmpty() || !options.scaleFallback()) {
+            return found;
+        }
+        for (double f : FALLBACK_CANVAS) {
+            long w = Math.round(image.width() * f);
+            long h = Math.round(image.height() * f);
+            if (w * h > options.imageLimits().maxPixels()) {
+                break;
+            }
+            int ox = (int) ((w - image.width()) / 2);
+            int oy = (int) ((h - image.height()) / 2);
+            RgbImage canvas = centredOnCanvas(image, (int) w, (int) h, ox, oy);
+            List<Detection> again = detector.detect(canvas, minScore, options.maxFaces());
+            if (!again.isEmpty()) {
+                List<Detection> mapped = new ArrayList<>(again.size());
+                for (Detection d : again) {
+                    Box b = d.box();
+                    mapped.add(new Detection(new Box(b.x() - ox, b.y() - oy, b.width(), b.height()), d.score(),
+                            d.landmarks5().stream().map(p -> new Point(p.x() - ox, p.y() - oy)).toList()));
+                }
+                return mapped;
+            }
+        }
+        return found;
+    }
+
+    private static RgbImage centredOnCanvas(RgbImage image, int w, int h, int ox, int oy) {
+        byte[] out = new byte[w * h * 3];
+        int row = image.width() * 3;
+        for (int y = 0; y < image.height(); y++) {
+            System.arraycopy(image.rgb(), y * row, out, ((y + oy) * w + ox) * 3, row);
+        }
+        return new RgbImage(w, h, out);
     }
 
     /** Adds 68 landmarks (and 5 points derived from them unless the detector gave its own) to detections. */
@@ -125,7 +175,19 @@ public final class FaceEngine implements AutoCloseable {
 
     /** Descriptors of several faces of one image, computed in one batch. */
     public List<Embedding> embedAll(RgbImage image, List<Face> faces) throws ConsentryException {
-        return embedder.embed(image, alignedBoxes(faces));
+        if (faces.isEmpty()) {
+            return List.of();
+        }
+        FloatTensor input = prepareDescriptorInput(image, faces);
+        return options.flipAugment() ? embedder.embedWithFlip(input) : embedder.embedTensor(input);
+    }
+
+    /** The descriptor net's input for {@code faces}, cut as {@link EngineOptions#alignment()} says. */
+    public FloatTensor prepareDescriptorInput(RgbImage image, List<Face> faces) {
+        if (options.alignment() == Alignment.ROLL_CORRECTED && faces.stream().allMatch(f -> f.landmarks68().size() == 68)) {
+            return embedder.prepareWarped(image, faces.stream().map(f -> ChipWarp.rollCorrected(f.landmarks68())).toList());
+        }
+        return embedder.prepare(image, alignedBoxes(faces));
     }
 
     /** The face-api.js alignment box of each face (from its 68 landmarks; the detector box if it has none). */
@@ -143,9 +205,19 @@ public final class FaceEngine implements AutoCloseable {
         return similarity(a, b) >= threshold();
     }
 
-    /** The pack's default decision threshold on cosine similarity. */
+    /** The decision threshold on cosine similarity: the deployment's calibration if any, else the pack's default. */
     public double threshold() {
-        return pack.manifest().similarityThreshold();
+        return threshold;
+    }
+
+    /** The calibration in use, if {@code consentry calibrate} wrote one for this pack. */
+    public Optional<Calibration> calibration() {
+        return calibration;
+    }
+
+    /** The detection score threshold in use. */
+    public double minScore() {
+        return minScore;
     }
 
     public ModelPack pack() {

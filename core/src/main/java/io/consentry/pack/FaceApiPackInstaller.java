@@ -80,6 +80,7 @@ public final class FaceApiPackInstaller {
         }
         try {
             Files.createDirectories(dest.getParent());
+            removeStalePartials(dest.getParent());
             Path work = Files.createTempDirectory(dest.getParent(), "." + PACK_ID + ".partial-");
             try {
                 Path tgz = tarball != null ? tarball : npmPack(work);
@@ -99,6 +100,18 @@ public final class FaceApiPackInstaller {
             }
         } catch (IOException e) {
             throw new PackException("cannot install model pack " + PACK_ID + " into " + dest + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes leftovers of killed installs (older than a minute, so a concurrent install is left alone). */
+    private static void removeStalePartials(Path modelsDir) throws IOException {
+        long cutoff = System.currentTimeMillis() - 60_000;
+        try (Stream<Path> s = Files.list(modelsDir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("." + PACK_ID + ".partial-")).toList()) {
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                    deleteTree(p);
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.consentry.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentry.detect.Detection;
 import io.consentry.engine.FaceEngine;
@@ -22,6 +23,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -44,6 +47,10 @@ public final class EvalDetectionCommand implements Callable<Integer> {
 
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N images (quick checks).")
     Integer limit;
+
+    @Option(names = "--faceapi-results", paramLabel = "JSON", split = ",",
+            description = "Evaluate face-api.js's own detections (reference harness ref.mjs --out files, matched by file name) instead of running Consentry.")
+    List<Path> faceapiResults;
 
     @Option(names = "--json", description = "Print the JSON summary.")
     boolean json;
@@ -80,26 +87,7 @@ public final class EvalDetectionCommand implements Callable<Integer> {
         EngineArgs ea = engineArgs.copyWithThreads(engineArgs.threads);
         ea.minScore = evalMinScore;
         long t0 = System.nanoTime();
-        String detector;
-        try (FaceEngine engine = ea.openWithMaxFaces(err, maxFaces)) {
-            detector = engine.detector().adapter();
-            ProgressBar bar = new ProgressBar(err, imgs.size());
-            for (WiderGroundTruth.GtImage g : imgs) {
-                Path file = images.resolve(g.path());
-                try {
-                    RgbImage img = engine.load(file);
-                    int index = used.size();
-                    used.add(g);
-                    for (Detection d : engine.detectBoxes(img)) {
-                        dets.add(new DetectionMetrics.Scored(index, d.box(), d.score()));
-                    }
-                } catch (BadImageException e) {
-                    problems.add(e.getMessage());
-                    err.println("skipped " + e.getMessage());
-                }
-                bar.step(g.path());
-            }
-        }
+        String detector = faceapiResults != null ? readFaceApi(imgs, used, dets, problems) : detect(ea, imgs, used, dets, problems, err);
         DetectionMetrics.Result all = DetectionMetrics.evaluate(used, dets, 0.5, 0);
         DetectionMetrics.Result big = DetectionMetrics.evaluate(used, dets, 0.5, 32);
         List<ImageMisses> misses = new ArrayList<>();
@@ -130,6 +118,55 @@ public final class EvalDetectionCommand implements Callable<Integer> {
                     detector, used.size(), s.skippedImages(), all.ap(), all.positives(), big.ap(), big.positives(), s.seconds());
         }
         return ExitCodes.OK;
+    }
+
+    /** Runs Consentry's detector on every image; returns the detector's adapter name. */
+    private String detect(EngineArgs ea, List<WiderGroundTruth.GtImage> imgs, List<WiderGroundTruth.GtImage> used,
+                          List<DetectionMetrics.Scored> dets, List<String> problems, PrintWriter err) throws Exception {
+        try (FaceEngine engine = ea.openWithMaxFaces(err, maxFaces)) {
+            ProgressBar bar = new ProgressBar(err, imgs.size());
+            for (WiderGroundTruth.GtImage g : imgs) {
+                try {
+                    RgbImage img = engine.load(images.resolve(g.path()));
+                    int index = used.size();
+                    used.add(g);
+                    for (Detection d : engine.detectBoxes(img)) {
+                        dets.add(new DetectionMetrics.Scored(index, d.box(), d.score()));
+                    }
+                } catch (BadImageException e) {
+                    problems.add(e.getMessage());
+                    err.println("skipped " + e.getMessage());
+                }
+                bar.step(g.path());
+            }
+            return engine.detector().adapter();
+        }
+    }
+
+    /** Reads face-api.js's detections from reference-harness JSON files, matching images by file name. */
+    private String readFaceApi(List<WiderGroundTruth.GtImage> imgs, List<WiderGroundTruth.GtImage> used,
+                               List<DetectionMetrics.Scored> dets, List<String> problems) throws java.io.IOException {
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (Path f : faceapiResults) {
+            for (JsonNode img : new ObjectMapper().readTree(f.toFile()).get("images")) {
+                byName.put(img.get("file").asText(), img);
+            }
+        }
+        for (WiderGroundTruth.GtImage g : imgs) {
+            JsonNode img = byName.get(Path.of(g.path()).getFileName().toString());
+            if (img == null) {
+                problems.add(g.path() + ": not in the face-api.js results");
+                continue;
+            }
+            int index = used.size();
+            used.add(g);
+            for (JsonNode face : img.get("faces")) {
+                JsonNode b = face.get("box");
+                dets.add(new DetectionMetrics.Scored(index, new Box(b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(),
+                        b.get(3).asDouble()), face.get("score").asDouble()));
+            }
+        }
+        return "face-api.js (reference harness)";
     }
 
     private static void addCurve(XYChart c, String name, DetectionMetrics.Result r) {

@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -38,14 +36,8 @@ class EvalCommandTest {
         wider = TestPacks.shared().resolve("datasets/wider-face-val-subset");
     }
 
-    private CliTest.Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
-        try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {
-            code = ConsentryCli.run(args, o, e);
-        }
-        return new CliTest.Result(code, out.toString(), err.toString());
+    private static CliTest.Result cli(String... args) {
+        return CliTest.cli(args);
     }
 
     @Test

@@ -5,9 +5,14 @@ public enum Alignment {
     /** face-api.js's box from the 68 landmarks, no rotation (reproduces face-api.js exactly). */
     FACEAPI_BOX,
     /**
-     * The same box computed after rotating the landmarks so that the eyes are level, and sampled from the image along
-     * that rotation: a similarity transform (rotation + scale + translation) that removes head roll and equals
+     * face-api.js's box computed after levelling the eyes, sampled along that rotation: removes head roll and equals
      * {@link #FACEAPI_BOX} for a level face.
      */
-    ROLL_CORRECTED
+    ROLL_CORRECTED,
+    /**
+     * A 150-pixel face chip: the similarity transform (rotation, scale, translation) that best maps landmark points
+     * 17-67 onto a frontal mean face with 25 % padding — the kind of chip dlib's 128-D metric net (the network
+     * face-api.js converted) was trained on.
+     */
+    CHIP_68
 }

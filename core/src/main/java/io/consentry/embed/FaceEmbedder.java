@@ -1,6 +1,6 @@
 package io.consentry.embed;
 
-import io.consentry.align.ChipWarp;
+import io.consentry.align.ChipTransform;
 import io.consentry.geometry.Box;
 import io.consentry.geometry.PixelRect;
 import io.consentry.image.RgbImage;
@@ -31,6 +31,11 @@ public final class FaceEmbedder implements AutoCloseable {
         this.modelId = modelId;
     }
 
+    /** Side of the square input, in pixels. */
+    public int inputSize() {
+        return SIZE;
+    }
+
     public String modelId() {
         return modelId;
     }
@@ -58,10 +63,10 @@ public final class FaceEmbedder implements AutoCloseable {
     }
 
     /**
-     * The net's input for rotated chips: each chip is sampled bilinearly (zero outside the image) along its
-     * {@link ChipWarp}, then normalised as the net expects.
+     * The net's input for transformed chips: each chip pixel is sampled bilinearly (zero outside the image) at the
+     * image point its {@link ChipTransform} gives, then normalised as the net expects.
      */
-    public FloatTensor prepareWarped(RgbImage image, List<ChipWarp> warps) {
+    public FloatTensor prepareWarped(RgbImage image, List<ChipTransform> warps) {
         int plane = 3 * SIZE * SIZE;
         float[] input = new float[warps.size() * plane];
         float[] scale = spec.scale();
@@ -70,19 +75,12 @@ public final class FaceEmbedder implements AutoCloseable {
         int w = image.width();
         int h = image.height();
         for (int k = 0; k < warps.size(); k++) {
-            ChipWarp cw = warps.get(k);
-            double step = cw.side() / SIZE;
-            double cos = Math.cos(cw.angle());
-            double sin = Math.sin(cw.angle());
-            double cx = cw.centre().x();
-            double cy = cw.centre().y();
+            ChipTransform t = warps.get(k);
             int base = k * plane;
             for (int v = 0; v < SIZE; v++) {
                 for (int u = 0; u < SIZE; u++) {
-                    double px = cw.x0() + u * step - cx;
-                    double py = cw.y0() + v * step - cy;
-                    double sx = cx + cos * px - sin * py;
-                    double sy = cy + sin * px + cos * py;
+                    double sx = t.a() * u - t.b() * v + t.tx();
+                    double sy = t.b() * u + t.a() * v + t.ty();
                     int x0 = (int) Math.floor(sx);
                     int y0 = (int) Math.floor(sy);
                     double fx = sx - x0;

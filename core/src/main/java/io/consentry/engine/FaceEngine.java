@@ -2,7 +2,7 @@ package io.consentry.engine;
 
 import io.consentry.ConsentryException;
 import io.consentry.align.Alignment;
-import io.consentry.align.ChipWarp;
+import io.consentry.align.ChipTransform;
 import io.consentry.align.FaceAlignment;
 import io.consentry.onnx.FloatTensor;
 import io.consentry.detect.Detection;
@@ -184,8 +184,11 @@ public final class FaceEngine implements AutoCloseable {
 
     /** The descriptor net's input for {@code faces}, cut as {@link EngineOptions#alignment()} says. */
     public FloatTensor prepareDescriptorInput(RgbImage image, List<Face> faces) {
-        if (options.alignment() == Alignment.ROLL_CORRECTED && faces.stream().allMatch(f -> f.landmarks68().size() == 68)) {
-            return embedder.prepareWarped(image, faces.stream().map(f -> ChipWarp.rollCorrected(f.landmarks68())).toList());
+        if (options.alignment() != Alignment.FACEAPI_BOX && faces.stream().allMatch(f -> f.landmarks68().size() == 68)) {
+            int size = embedder.inputSize();
+            return embedder.prepareWarped(image, faces.stream().map(f -> options.alignment() == Alignment.CHIP_68
+                    ? ChipTransform.chip68(f.landmarks68(), size, 0.25)
+                    : ChipTransform.rollCorrected(f.landmarks68(), size)).toList());
         }
         return embedder.prepare(image, alignedBoxes(faces));
     }

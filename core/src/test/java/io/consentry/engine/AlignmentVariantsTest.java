@@ -24,16 +24,20 @@ class AlignmentVariantsTest {
     void variantsDescribeTheSameFacesAlike() throws Exception {
         try (FaceEngine base = open(EngineOptions.builder());
              FaceEngine roll = open(EngineOptions.builder().optAlignment(Alignment.ROLL_CORRECTED));
-             FaceEngine flip = open(EngineOptions.builder().optFlipAugment(true))) {
+             FaceEngine flip = open(EngineOptions.builder().optFlipAugment(true));
+             FaceEngine chip = open(EngineOptions.builder().optAlignment(Alignment.CHIP_68))) {
             RgbImage img = base.load(TestPacks.reference().resolve("images/sample1.jpg"));
             List<Face> faces = base.detect(img);
             List<Embedding> a = base.embedAll(img, faces);
             List<Embedding> b = roll.embedAll(img, faces);
             List<Embedding> c = flip.embedAll(img, faces);
+            List<Embedding> d = chip.embedAll(img, faces);
             for (int i = 0; i < faces.size(); i++) {
                 double sb = a.get(i).similarity(b.get(i));
                 double sc = a.get(i).similarity(c.get(i));
-                System.err.printf("face %d: roll-corrected vs face-api box %.4f, flip-averaged vs plain %.4f%n", i, sb, sc);
+                double sd = a.get(i).similarity(d.get(i));
+                System.err.printf("face %d: roll-corrected vs face-api box %.4f, flip-averaged vs plain %.4f, 68-point chip %.4f%n", i, sb, sc, sd);
+                assertTrue(sd > 0.8 && sd < 1.0, "68-point chip vs face-api box: " + sd);
                 // sample1's faces 2 and 3 are tilted by ~20-30 degrees: levelling them changes the crop a lot (0.88)
                 assertTrue(sb > 0.8 && sb < 1.0, "roll-corrected vs face-api box: " + sb);
                 assertTrue(sc > 0.9 && sc < 1.0, "flip-averaged vs plain: " + sc);

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code consentry compare A B [--json]}: the largest face of each image. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Compare the largest face in A with the largest face in B: cosine similarity and same/different "
-                + "at the pack's threshold (0.82 for the default pack). Exit 1 if either image has no face.")
+                + "at the engine's threshold (0.91 for the default pack, or your calibration). Exit 1 if either image has no face.")
 public final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "A", description = "First image.")
     Path a;

@@ -58,8 +58,11 @@ public final class EngineArgs {
         return c;
     }
 
-    /** Set by commands that evaluate pipeline variants (not a command-line option here). */
-    io.consentry.align.Alignment alignment = io.consentry.align.Alignment.FACEAPI_BOX;
+    @Option(names = "--alignment", paramLabel = "MODE",
+            description = "Descriptor crop: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; FACEAPI_BOX reproduces face-api.js).")
+    io.consentry.align.Alignment alignment = io.consentry.align.Alignment.CHIP_68;
+
+    @Option(names = "--flip", description = "Average the descriptors of each face and its mirror image (slower).")
     boolean flip;
 
     Path home() {

@@ -1,7 +1,6 @@
 package io.consentry.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.consentry.align.Alignment;
 import io.consentry.engine.FaceEngine;
 import io.consentry.eval.DescriptorCache;
 import io.consentry.eval.PairsFile;
@@ -54,12 +53,6 @@ public final class EvalCommand implements Runnable {
         @Option(names = "--no-cache", description = "Do not read or write the on-disk descriptor cache.")
         boolean noCache;
 
-        @Option(names = "--alignment", description = "Descriptor crop: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-        Alignment alignment = Alignment.FACEAPI_BOX;
-
-        @Option(names = "--flip", description = "Average descriptors of the face and its mirror image.")
-        boolean flip;
-
         @Option(names = "--faceapi-results", paramLabel = "JSON", split = ",",
                 description = "Score face-api.js's own outputs (reference harness ref.mjs --out files) instead of running Consentry.")
         List<Path> faceapiResults;
@@ -91,12 +84,11 @@ public final class EvalCommand implements Runnable {
             throw new IllegalArgumentException("no usable pairs in " + a.pairs + " (" + pf.problems().size() + " lines skipped)");
         }
         if (a.faceapiResults != null) {
-            return new Scored(a.pairs, pf, used, FaceApiResults.score(a.faceapiResults, used), "faceapi.js-harness", 0.82);
+            return new Scored(a.pairs, pf, used, FaceApiResults.score(a.faceapiResults, used), "faceapi.js-harness",
+                    io.consentry.pack.FaceApiPackInstaller.DEFAULT_SIMILARITY_THRESHOLD);
         }
         int workers = a.workers != null ? a.workers : Runtime.getRuntime().availableProcessors();
         EngineArgs ea = engineArgs.copyWithThreads(engineArgs.threads > 0 ? engineArgs.threads : (workers > 1 ? 1 : 0));
-        ea.alignment = a.alignment;
-        ea.flip = a.flip;
         try (FaceEngine engine = ea.open(err)) {
             String config = configId(engine, a);
             DescriptorCache cache = a.noCache ? DescriptorCache.inMemory(128)
@@ -114,7 +106,7 @@ public final class EvalCommand implements Runnable {
     static String configId(FaceEngine engine, PairsArgs a) throws Exception {
         String desc = String.join("|", engine.pack().manifest().pack(), engine.detector().adapter(),
                 String.valueOf(engine.options().detector().orElse("")), String.valueOf(engine.minScore()),
-                a.alignment.name(), String.valueOf(a.flip), "fallback=" + engine.options().scaleFallback(), "central-face-v1");
+                engine.options().alignment().name(), String.valueOf(engine.options().flipAugment()), "fallback=" + engine.options().scaleFallback(), "central-face-v1");
         byte[] h = MessageDigest.getInstance("SHA-256").digest(desc.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(h).substring(0, 16);
     }

@@ -252,7 +252,7 @@ class CliTest {
         JsonNode c = compareJson(sample1, sample1);
         assertTrue(c.get("same").asBoolean(), c::toString);
         assertEquals(1.0, c.get("similarity").asDouble(), 1e-4, c::toString);
-        assertEquals(0.82, c.get("threshold").asDouble(), 1e-9);
+        assertEquals(0.91, c.get("threshold").asDouble(), 1e-9);
         assertEquals(0.0, c.get("distance").asDouble(), 1e-2);
     }
 
@@ -314,7 +314,7 @@ class CliTest {
         for (int i = 0; i < crops.size(); i++) {
             for (int j = i + 1; j < crops.size(); j++) {
                 JsonNode c = compareJson(crops.get(i), crops.get(j));
-                if (c.get("same").asBoolean() || c.get("similarity").asDouble() >= 0.82) {
+                if (c.get("same").asBoolean() || c.get("similarity").asDouble() >= c.get("threshold").asDouble()) {
                     wrong.add("face" + i + " vs face" + j + ": " + c);
                 }
             }

@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param maxFaces    at most this many faces per image (default 100)
  * @param threads     ONNX Runtime threads per inference (0 = one per core)
  * @param imageLimits limits for decoding untrusted images
- * @param alignment   how the descriptor crop is cut (default {@link Alignment#FACEAPI_BOX}, face-api.js exactly)
+ * @param alignment   how the descriptor crop is cut (default {@link Alignment#CHIP_68}, the most accurate on LFW;
+ *                    {@link Alignment#FACEAPI_BOX} reproduces face-api.js exactly)
  * @param flipAugment average the descriptors of the crop and its mirror image (default false)
  * @param scaleFallback when the detector finds no face, retry on the image zero-padded to 2x and then 1.5x its size
  *                    (centred), so that faces filling the frame become detectable (default true; face-api.js does not)
@@ -49,7 +50,7 @@ public record EngineOptions(Path packDir, Optional<String> detector, Optional<Do
         private int maxFaces = 100;
         private int threads;
         private ImageLimits limits = ImageLimits.DEFAULT;
-        private Alignment alignment = Alignment.FACEAPI_BOX;
+        private Alignment alignment = Alignment.CHIP_68;
         private boolean flip;
         private boolean scaleFallback = true;
 

@@ -43,8 +43,8 @@ import java.util.Optional;
  * {@link #embed}/{@link #embedAll}. The engine opens one ONNX Runtime session per model and shares it: all methods
  * are thread-safe. {@link #close} releases the native memory; call it once, after the last use.
  * <p>Similarity is cosine similarity of L2-normalised descriptors in [-1, 1]; two faces are the same person when
- * it is at least {@link #threshold()} (the pack's default, 0.82 for the face-api.js pack, which equals face-api.js's
- * and face_recognition's Euclidean distance 0.6 on unit vectors).
+ * it is at least {@link #threshold()} (a deployment's calibration, else the pack's default: 0.91 for the face-api.js pack, the best-accuracy threshold
+ * of the default pipeline on LFW; see docs/ACCURACY.md for its false-match and false-non-match rates).
  */
 public final class FaceEngine implements AutoCloseable {
     private final ModelPack pack;
@@ -178,7 +178,11 @@ public final class FaceEngine implements AutoCloseable {
         if (faces.isEmpty()) {
             return List.of();
         }
-        FloatTensor input = prepareDescriptorInput(image, faces);
+        return embedPrepared(prepareDescriptorInput(image, faces));
+    }
+
+    /** Descriptors for an input made by {@link #prepareDescriptorInput} (applies the flip option). */
+    public List<Embedding> embedPrepared(FloatTensor input) throws ConsentryException {
         return options.flipAugment() ? embedder.embedWithFlip(input) : embedder.embedTensor(input);
     }
 

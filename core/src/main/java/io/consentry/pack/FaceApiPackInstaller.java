@@ -41,8 +41,11 @@ public final class FaceApiPackInstaller {
     /** {@code npm view @vladmandic/face-api@1.7.15 dist.integrity}. */
     public static final String INTEGRITY =
             "sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==";
-    /** Cosine similarity at or above which two descriptors are "the same person" (= Euclidean 0.6 on unit vectors). */
-    public static final double DEFAULT_SIMILARITY_THRESHOLD = 0.82;
+    /**
+     * Cosine similarity at or above which two descriptors are "the same person": the best-accuracy threshold of the
+     * default pipeline (CHIP_68 alignment, scale fallback) on LFW View 2, 0.9086, rounded (docs/ACCURACY.md).
+     */
+    public static final double DEFAULT_SIMILARITY_THRESHOLD = 0.91;
 
     private static final String SSD = "ssd_mobilenetv1_model";
     private static final String LANDMARKS = "face_landmark_68_model";

@@ -22,9 +22,9 @@ class AlignmentVariantsTest {
 
     @Test
     void variantsDescribeTheSameFacesAlike() throws Exception {
-        try (FaceEngine base = open(EngineOptions.builder());
+        try (FaceEngine base = open(EngineOptions.builder().optAlignment(Alignment.FACEAPI_BOX));
              FaceEngine roll = open(EngineOptions.builder().optAlignment(Alignment.ROLL_CORRECTED));
-             FaceEngine flip = open(EngineOptions.builder().optFlipAugment(true));
+             FaceEngine flip = open(EngineOptions.builder().optAlignment(Alignment.FACEAPI_BOX).optFlipAugment(true));
              FaceEngine chip = open(EngineOptions.builder().optAlignment(Alignment.CHIP_68))) {
             RgbImage img = base.load(TestPacks.reference().resolve("images/sample1.jpg"));
             List<Face> faces = base.detect(img);

@@ -32,7 +32,9 @@ class FaceApiParityTest {
 
     @BeforeAll
     static void open() throws Exception {
-        engine = FaceEngine.open(EngineOptions.builder().optPackDir(TestPacks.faceApi().dir()).build());
+        // face-api.js's own pipeline: its box alignment, no scale fallback
+        engine = FaceEngine.open(EngineOptions.builder().optPackDir(TestPacks.faceApi().dir())
+                .optAlignment(io.consentry.align.Alignment.FACEAPI_BOX).optScaleFallback(false).build());
         images = new ObjectMapper().readTree(TestPacks.reference().resolve("ref-ssd-wasm.json").toFile()).get("images");
     }
 

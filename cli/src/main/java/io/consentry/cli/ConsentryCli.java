@@ -16,6 +16,12 @@ import java.io.PrintWriter;
 @Command(name = "consentry", mixinStandardHelpOptions = true, version = "consentry 0.1.0",
         description = "Self-hosted, accountable face recognition on the JVM.",
         subcommands = {ModelsCommand.class, DetectCommand.class, EmbedCommand.class, CompareCommand.class, BenchCommand.class, EvalCommand.class, CalibrateCommand.class,
+                io.consentry.cli.gallery.CollectionsCommand.class, io.consentry.cli.gallery.SubjectsCommand.class,
+                io.consentry.cli.gallery.ConsentsCommand.class, io.consentry.cli.gallery.EnrolCommand.class,
+                io.consentry.cli.gallery.IdentifyCommand.class, io.consentry.cli.gallery.VerifyCommand.class,
+                io.consentry.cli.gallery.ReviewCommand.class, io.consentry.cli.gallery.AuthorisationsCommand.class,
+                io.consentry.cli.gallery.AuditCommand.class, io.consentry.cli.gallery.KeysCommand.class,
+                io.consentry.cli.gallery.RetentionCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ConsentryCli implements Runnable {
     @CommandLine.Spec

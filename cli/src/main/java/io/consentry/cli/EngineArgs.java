@@ -65,7 +65,7 @@ public final class EngineArgs {
     @Option(names = "--flip", description = "Average the descriptors of each face and its mirror image (slower).")
     boolean flip;
 
-    Path home() {
+    public Path home() {
         return home != null ? home.toAbsolutePath() : Consentry.home();
     }
 
@@ -73,7 +73,7 @@ public final class EngineArgs {
      * Opens the engine. When no {@code --pack} was given and the default pack is not installed yet, installs it first
      * (npm pack + conversion, about 5 s), so the first run on a fresh machine just works.
      */
-    FaceEngine open(PrintWriter err) throws ConsentryException {
+    public FaceEngine open(PrintWriter err) throws ConsentryException {
         return openWithMaxFaces(err, 100);
     }
 

@@ -112,8 +112,11 @@ class EvalCommandTest {
         JsonNode s = JSON.readTree(r.out());
         assertEquals(8, s.get("images").asInt());
         double ap = s.get("ap50").asDouble();
-        assertTrue(ap > 0.2 && ap <= 1.0, "AP " + ap);
-        assertTrue(s.get("ap50Min32px").asDouble() >= ap - 0.2);
+        double big = s.get("ap50Min32px").asDouble();
+        System.err.printf("WIDER slice: AP@0.5 %.4f all valid boxes, %.4f boxes >= 32 px%n", ap, big);
+        // the full 257-image run gives 0.18 / 0.58 (docs/ACCURACY.md): most Parade faces are tiny crowd faces
+        assertTrue(ap > 0.05 && ap <= 1.0, "AP " + ap);
+        assertTrue(big > ap && big <= 1.0, "faces >= 32 px must be found more reliably: " + big);
         assertNotNull(ImageIO.read(report.resolve("pr.png").toFile()));
     }
 }

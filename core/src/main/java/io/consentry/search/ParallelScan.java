@@ -5,12 +5,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * Splits a scan over rows {@code [0, rows)} into chunks, each scanned into its own result ({@link TopK} or
- * {@link CandidateHeap}), and merges them.
+ * Splits a scan over rows {@code [0, rows)} into chunks scanned by several threads, each into its own result
+ * ({@link TopK} or {@link CandidateHeap}), and merges the results.
  *
  * <p>The calling thread always works: it claims chunks from a shared counter like the helpers it submits to the
  * executor, so the scan completes even if no helper ever starts (a busy or shut-down pool), and a late helper finds
@@ -37,7 +39,7 @@ final class ParallelScan {
     /**
      * Scans {@code [0, rows)} with up to {@code threads} threads (the caller plus helpers on {@code executor}).
      *
-     * @param newResult an empty per-chunk result
+     * @param newResult an empty result (one per participating thread)
      * @param merge     adds the second result to the first
      */
     static <R> R scan(int rows, int threads, Executor executor, Supplier<R> newResult, Chunk<R> chunk,
@@ -49,33 +51,38 @@ final class ParallelScan {
             chunk.scan(0, rows, result);
             return result;
         }
-        Object[] results = new Object[chunks];
+        int participants = Math.min(threads, chunks);
+        // one result per participant, reused for all chunks it claims: the heap is filled once per thread, not
+        // once per chunk (a large shortlist costs about m * ln(rows / m) operations to fill)
+        AtomicReferenceArray<R> results = new AtomicReferenceArray<>(participants);
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(chunks);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable worker = () -> {
+        IntFunction<Runnable> worker = w -> () -> {
+            R result = null;
             for (int c; (c = next.getAndIncrement()) < chunks; ) {
                 try {
-                    R result = newResult.get();
+                    if (result == null) {
+                        result = newResult.get();
+                        results.set(w, result);
+                    }
                     int from = c * chunkRows;
                     chunk.scan(from, Math.min(rows, from + chunkRows), result);
-                    results[c] = result;
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
-                    done.countDown();
+                    done.countDown(); // publishes this chunk's writes to the caller's await
                 }
             }
         };
-        int helpers = Math.min(threads, chunks) - 1;
-        for (int i = 0; i < helpers; i++) {
+        for (int w = 1; w < participants; w++) {
             try {
-                executor.execute(worker);
+                executor.execute(worker.apply(w));
             } catch (RejectedExecutionException e) {
                 break; // the caller scans the rest
             }
         }
-        worker.run();
+        worker.apply(0).run();
         awaitUninterruptibly(done);
         Throwable t = failure.get();
         if (t instanceof RuntimeException re) {
@@ -85,11 +92,17 @@ final class ParallelScan {
         } else if (t != null) {
             throw new IllegalStateException(t);
         }
-        R merged = newResult.get();
-        for (Object r : results) {
-            @SuppressWarnings("unchecked") // results[c] was created by newResult
-            R typed = (R) r;
-            merge.accept(merged, typed);
+        R merged = null;
+        for (int w = 0; w < participants; w++) {
+            R r = results.get(w);
+            if (r == null) {
+                continue; // a helper that never claimed a chunk
+            }
+            if (merged == null) {
+                merged = r;
+            } else {
+                merge.accept(merged, r);
+            }
         }
         return merged;
     }

@@ -29,6 +29,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Memory: {@code 5 * dimension} bytes per template plus its id (the float vectors are kept for re-ranking and
  * {@link #similarity}): 640 MB for one million 128-D templates, of which the scan streams only the 128 MB of codes.
  *
+ * <p>When the int8 pass does not pay, the index scans its float vectors exactly instead, with the same results as
+ * {@link FlatIndex}: below {@code k * oversample * }{@value #EXACT_SCAN_ROWS_PER_CANDIDATE} rows, and always
+ * without the Vector API, because Java 17's scalar int8 dot product is slower than its scalar float one (about 70
+ * against 40 ns per 128-D row on the benchmark machine; the int8 codes are still maintained).
+ *
  * <p>Thread-safety: a {@link ReentrantReadWriteLock}, exactly as {@link FlatIndex}: searches in parallel, writers
  * exclusive.
  */
@@ -63,6 +68,7 @@ public final class QuantizedIndex implements TemplateIndex {
     private final IndexOptions options;
     private final int oversample;
     private final int parallelThreshold;
+    private final boolean int8Pass;
     private final long exactScanRowsPerCandidate;
     private byte[] codes;
 
@@ -75,11 +81,12 @@ public final class QuantizedIndex implements TemplateIndex {
      * @param oversample candidates re-ranked per requested hit, at least 1 (1 = int8 ranking only, then exact scores)
      */
     public QuantizedIndex(int dimension, int oversample, IndexOptions options) {
-        this(dimension, oversample, options, EXACT_SCAN_ROWS_PER_CANDIDATE);
+        this(dimension, oversample, options, VectorUtil.isVectorized(), EXACT_SCAN_ROWS_PER_CANDIDATE);
     }
 
-    /** Tests: {@code exactScanRowsPerCandidate = 0} forces the int8 pass on every non-empty index. */
-    QuantizedIndex(int dimension, int oversample, IndexOptions options, long exactScanRowsPerCandidate) {
+    /** Tests: {@code (true, 0)} forces the int8 pass on every non-empty index, also with the scalar kernels. */
+    QuantizedIndex(int dimension, int oversample, IndexOptions options, boolean int8Pass,
+                   long exactScanRowsPerCandidate) {
         if (oversample < 1) {
             throw new IllegalArgumentException("oversample must be at least 1, was " + oversample);
         }
@@ -88,6 +95,7 @@ public final class QuantizedIndex implements TemplateIndex {
         this.codes = new byte[rows.capacity() * dimension];
         this.oversample = oversample;
         this.parallelThreshold = options.parallelThreshold().orElse(DEFAULT_PARALLEL_THRESHOLD);
+        this.int8Pass = int8Pass;
         this.exactScanRowsPerCandidate = exactScanRowsPerCandidate;
     }
 
@@ -146,6 +154,21 @@ public final class QuantizedIndex implements TemplateIndex {
         return oversample;
     }
 
+    /**
+     * Whether a search for {@code k} hits on the index as it is now runs the int8 pass; otherwise it scans the float
+     * vectors exactly (see the class doc). For diagnostics and benchmarks.
+     */
+    public boolean usesInt8Pass(int k) {
+        Vectors.checkK(k);
+        lock.readLock().lock();
+        try {
+            int n = rows.size();
+            return int8Pass && n > (long) Math.min(k, n) * oversample * exactScanRowsPerCandidate;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     @Override
     public List<SearchHit> search(float[] query, int k) {
         Vectors.checkK(k);
@@ -159,8 +182,8 @@ public final class QuantizedIndex implements TemplateIndex {
             int kk = Math.min(k, n);
             int threads = n >= parallelThreshold ? options.threads() : 1;
             long candidates = (long) kk * oversample;
-            if (n <= candidates * exactScanRowsPerCandidate) {
-                // small index: the exact scan is as fast (see EXACT_SCAN_ROWS_PER_CANDIDATE) and exact
+            if (!int8Pass || n <= candidates * exactScanRowsPerCandidate) {
+                // scalar kernels, or a small index: the exact scan is as fast (see the class doc) and exact
                 return FlatIndex.scanExact(rows, query, kk, threads, options).toHits();
             }
             int dim = rows.dim();
@@ -212,7 +235,7 @@ public final class QuantizedIndex implements TemplateIndex {
     @Override
     public String toString() {
         return "QuantizedIndex[dimension=" + rows.dim() + ", size=" + size() + ", oversample=" + oversample
-                + ", vectorUtil=" + VectorUtil.implementationName() + ", threads=" + options.threads()
+                + ", int8Pass=" + int8Pass + ", vectorUtil=" + VectorUtil.implementationName() + ", threads=" + options.threads()
                 + ", parallelThreshold=" + parallelThreshold + "]";
     }
 

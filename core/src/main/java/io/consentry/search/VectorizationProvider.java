@@ -61,7 +61,8 @@ final class VectorizationProvider {
         }
         if (!modulePresent) {
             LOG.info(() -> "vector search math: scalar, because module " + MODULE + " is not loaded; start the JVM"
-                    + " with --add-modules " + MODULE + " for SIMD (2-8x faster search)");
+                    + " with --add-modules " + MODULE + " for SIMD dot products (measured 2x faster for float, 8x for int8;"
+                    + " without them QuantizedIndex scans exactly, like FlatIndex)");
             return ScalarVectorUtilSupport.INSTANCE;
         }
         try {

@@ -10,6 +10,6 @@ class QuantizedIndexContractTest extends TemplateIndexContract {
     @Override
     protected TemplateIndex newIndex(int dimension) {
         return new QuantizedIndex(dimension, QuantizedIndex.DEFAULT_OVERSAMPLE,
-                IndexOptions.builder().optThreads(3).optParallelThreshold(0).build(), 0);
+                IndexOptions.builder().optThreads(3).optParallelThreshold(0).build(), true, 0);
     }
 }

@@ -26,7 +26,7 @@ class QuantizedIndexTest {
     @Test
     void int8PathOrdersTiesByIdAndReportsExactScores() {
         // oversample 2: the shortlist of 4 holds exactly the 4 identical rows; the re-rank orders them by id
-        QuantizedIndex index = new QuantizedIndex(DIM, 2, IndexOptions.builder().optThreads(1).build(), 0);
+        QuantizedIndex index = new QuantizedIndex(DIM, 2, IndexOptions.builder().optThreads(1).build(), true, 0);
         float[] same = unit(1);
         for (String id : List.of("d", "a", "c", "b")) {
             index.add(id, same);
@@ -43,7 +43,7 @@ class QuantizedIndexTest {
     void churnKeepsCodesAlignedWithVectors() {
         // after many adds, replaces and removes (which move rows), every live template must still be found by its
         // own vector through the int8 pass, and scores must equal an exact index fed the same operations
-        QuantizedIndex quant = new QuantizedIndex(DIM, 2, IndexOptions.builder().optThreads(1).optInitialCapacity(1).build(), 0);
+        QuantizedIndex quant = new QuantizedIndex(DIM, 2, IndexOptions.builder().optThreads(1).optInitialCapacity(1).build(), true, 0);
         FlatIndex flat = new FlatIndex(DIM, IndexOptions.builder().optThreads(1).build());
         Map<String, float[]> live = new HashMap<>();
         SplittableRandom rnd = new SplittableRandom(8);

@@ -253,7 +253,8 @@ public final class IndexBench {
                     byKind.put(KINDS[kind], recall(truth, approx1.top1, kind * per, (kind + 1) * per));
                 }
             }
-            out.add(row(impl, "int8+rerank", t, n, build[1], approx, k, recall(truth, approx.top1, 0, q), recallK1, byKind));
+            String path = quant.usesInt8Pass(k) ? "int8+rerank" : "quant:exact";
+            out.add(row(impl, path, t, n, build[1], approx, k, recall(truth, approx.top1, 0, q), recallK1, byKind));
             flat = null;
             quant = null;
             System.gc();
@@ -336,6 +337,12 @@ public final class IndexBench {
                     r.recallAt1() == null ? "exact" : String.format(Locale.ROOT, "%.4f", r.recallAt1()),
                     r.recallAt1K1() == null ? "" : String.format(Locale.ROOT, "%.4f", r.recallAt1K1()));
         }
+        System.out.println("  index: flat = FlatIndex; int8+rerank = QuantizedIndex (int8 shortlist of k*"
+                + QuantizedIndex.DEFAULT_OVERSAMPLE + ", exact re-rank); quant:exact = QuantizedIndex scanning floats"
+                + " exactly (small index, or no SIMD)");
+        System.out.println("  threads = most threads one search may use; below the parallel threshold (flat "
+                + FlatIndex.DEFAULT_PARALLEL_THRESHOLD + ", quantised " + QuantizedIndex.DEFAULT_PARALLEL_THRESHOLD
+                + " rows) the scan stays single-threaded");
         for (Row r : rows) {
             if (r.recallByKindK1() != null) {
                 StringBuilder sb = new StringBuilder();

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentry.detect.Detection;
 import io.consentry.engine.FaceEngine;
 import io.consentry.eval.DetectionMetrics;
-import io.consentry.eval.WiderGroundTruth;
+import io.consentry.eval.DetectionGroundTruth;
 import io.consentry.geometry.Box;
 import io.consentry.image.BadImageException;
 import io.consentry.image.RgbImage;
@@ -76,13 +76,13 @@ public final class EvalDetectionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        WiderGroundTruth.GroundTruth truth = WiderGroundTruth.read(gt);
-        List<WiderGroundTruth.GtImage> imgs = truth.images();
+        DetectionGroundTruth.GroundTruth truth = DetectionGroundTruth.read(gt);
+        List<DetectionGroundTruth.GtImage> imgs = truth.images();
         if (limit != null) {
             imgs = imgs.subList(0, Math.min(limit, imgs.size()));
         }
         List<String> problems = new ArrayList<>(truth.problems());
-        List<WiderGroundTruth.GtImage> used = new ArrayList<>();
+        List<DetectionGroundTruth.GtImage> used = new ArrayList<>();
         List<DetectionMetrics.Scored> dets = new ArrayList<>();
         EngineArgs ea = engineArgs.copyWithThreads(engineArgs.threads);
         ea.minScore = evalMinScore;
@@ -121,11 +121,11 @@ public final class EvalDetectionCommand implements Callable<Integer> {
     }
 
     /** Runs Consentry's detector on every image; returns the detector's adapter name. */
-    private String detect(EngineArgs ea, List<WiderGroundTruth.GtImage> imgs, List<WiderGroundTruth.GtImage> used,
+    private String detect(EngineArgs ea, List<DetectionGroundTruth.GtImage> imgs, List<DetectionGroundTruth.GtImage> used,
                           List<DetectionMetrics.Scored> dets, List<String> problems, PrintWriter err) throws Exception {
         try (FaceEngine engine = ea.openWithMaxFaces(err, maxFaces)) {
             ProgressBar bar = new ProgressBar(err, imgs.size());
-            for (WiderGroundTruth.GtImage g : imgs) {
+            for (DetectionGroundTruth.GtImage g : imgs) {
                 try {
                     RgbImage img = engine.load(images.resolve(g.path()));
                     int index = used.size();
@@ -144,7 +144,7 @@ public final class EvalDetectionCommand implements Callable<Integer> {
     }
 
     /** Reads face-api.js's detections from reference-harness JSON files, matching images by file name. */
-    private String readFaceApi(List<WiderGroundTruth.GtImage> imgs, List<WiderGroundTruth.GtImage> used,
+    private String readFaceApi(List<DetectionGroundTruth.GtImage> imgs, List<DetectionGroundTruth.GtImage> used,
                                List<DetectionMetrics.Scored> dets, List<String> problems) throws java.io.IOException {
         Map<String, JsonNode> byName = new HashMap<>();
         for (Path f : faceapiResults) {
@@ -152,7 +152,7 @@ public final class EvalDetectionCommand implements Callable<Integer> {
                 byName.put(img.get("file").asText(), img);
             }
         }
-        for (WiderGroundTruth.GtImage g : imgs) {
+        for (DetectionGroundTruth.GtImage g : imgs) {
             JsonNode img = byName.get(Path.of(g.path()).getFileName().toString());
             if (img == null) {
                 problems.add(g.path() + ": not in the face-api.js results");

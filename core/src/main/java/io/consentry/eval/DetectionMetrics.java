@@ -31,14 +31,14 @@ public final class DetectionMetrics {
     }
 
     /** Evaluates; {@code minHeight} = 0 counts every valid box. */
-    public static Result evaluate(List<WiderGroundTruth.GtImage> gt, List<Scored> detections, double iou, double minHeight) {
+    public static Result evaluate(List<DetectionGroundTruth.GtImage> gt, List<Scored> detections, double iou, double minHeight) {
         int positives = 0;
         List<boolean[]> matched = new ArrayList<>();
         List<boolean[]> ignored = new ArrayList<>();
-        for (WiderGroundTruth.GtImage g : gt) {
+        for (DetectionGroundTruth.GtImage g : gt) {
             boolean[] ign = new boolean[g.boxes().size()];
             for (int k = 0; k < ign.length; k++) {
-                WiderGroundTruth.GtBox b = g.boxes().get(k);
+                DetectionGroundTruth.GtBox b = g.boxes().get(k);
                 ign[k] = b.invalid() || b.box().height() < minHeight;
                 positives += ign[k] ? 0 : 1;
             }
@@ -51,7 +51,7 @@ public final class DetectionMetrics {
         int tp = 0;
         int fp = 0;
         for (Scored d : sorted) {
-            List<WiderGroundTruth.GtBox> boxes = gt.get(d.image()).boxes();
+            List<DetectionGroundTruth.GtBox> boxes = gt.get(d.image()).boxes();
             boolean[] ign = ignored.get(d.image());
             boolean[] used = matched.get(d.image());
             int best = -1;

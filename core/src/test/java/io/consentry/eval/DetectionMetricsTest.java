@@ -8,13 +8,13 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class DetectionMetricsTest {
-    private static WiderGroundTruth.GtBox gt(double x, boolean invalid) {
-        return new WiderGroundTruth.GtBox(new Box(x, 0, 40, 40), invalid);
+    private static DetectionGroundTruth.GtBox gt(double x, boolean invalid) {
+        return new DetectionGroundTruth.GtBox(new Box(x, 0, 40, 40), invalid);
     }
 
     @Test
     void apCountsDuplicatesAsFalsePositivesAndIgnoresInvalidBoxes() {
-        List<WiderGroundTruth.GtImage> img = List.of(new WiderGroundTruth.GtImage("a.jpg", List.of(gt(0, false), gt(100, false), gt(200, true))));
+        List<DetectionGroundTruth.GtImage> img = List.of(new DetectionGroundTruth.GtImage("a.jpg", List.of(gt(0, false), gt(100, false), gt(200, true))));
         List<DetectionMetrics.Scored> dets = List.of(
                 new DetectionMetrics.Scored(0, new Box(0, 0, 40, 40), 0.9),     // TP
                 new DetectionMetrics.Scored(0, new Box(1, 0, 40, 40), 0.8),     // duplicate -> FP
@@ -29,8 +29,8 @@ class DetectionMetricsTest {
 
     @Test
     void minimumHeightTurnsSmallFacesIntoIgnoredOnes() {
-        List<WiderGroundTruth.GtImage> img = List.of(new WiderGroundTruth.GtImage("a.jpg",
-                List.of(new WiderGroundTruth.GtBox(new Box(0, 0, 10, 10), false), gt(100, false))));
+        List<DetectionGroundTruth.GtImage> img = List.of(new DetectionGroundTruth.GtImage("a.jpg",
+                List.of(new DetectionGroundTruth.GtBox(new Box(0, 0, 10, 10), false), gt(100, false))));
         List<DetectionMetrics.Scored> dets = List.of(new DetectionMetrics.Scored(0, new Box(100, 0, 40, 40), 0.9));
         assertEquals(0.5, DetectionMetrics.evaluate(img, dets, 0.5, 0).ap(), 1e-12);
         assertEquals(1.0, DetectionMetrics.evaluate(img, dets, 0.5, 32).ap(), 1e-12);

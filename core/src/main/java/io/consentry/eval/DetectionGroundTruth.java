@@ -13,8 +13,8 @@ import java.util.List;
  * WIDER FACE ground truth in the official text format: image path, box count, then one line per box
  * {@code x y w h blur expression illumination invalid occlusion pose}. (A count of 0 is followed by one all-zero line.)
  */
-public final class WiderGroundTruth {
-    private WiderGroundTruth() {
+public final class DetectionGroundTruth {
+    private DetectionGroundTruth() {
     }
 
     /** One ground-truth face; {@code invalid} boxes are ignored by the standard evaluation. */

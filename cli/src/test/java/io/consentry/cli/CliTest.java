@@ -6,7 +6,6 @@ import io.consentry.image.ImageDecoder;
 import io.consentry.image.ImageLimits;
 import io.consentry.image.RgbImage;
 import io.consentry.testing.TestPacks;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -475,13 +474,6 @@ class CliTest {
         assertTrue(assertOneLineError(withPack("embed", List.of(f)), ExitCodes.NO_FACE).contains("no face"));
         assertTrue(assertOneLineError(withPack("compare", List.of(sample1, f)), ExitCodes.NO_FACE).contains("grey.png"));
         assertTrue(assertOneLineError(withPack("compare", List.of(f, sample1)), ExitCodes.NO_FACE).contains("grey.png"));
-    }
-
-    @Test
-    void maxFileMbRefusesSample1WhenLarger() throws Exception {
-        Assumptions.assumeTrue(Files.size(sample1) > (1L << 20), "sample1.jpg is not larger than 1 MB");
-        String msg = assertOneLineError(withPack("detect", List.of(sample1), "--max-file-mb", "1"), ExitCodes.BAD_INPUT);
-        assertTrue(msg.contains("file size limit"), msg);
     }
 
     @Test

@@ -29,9 +29,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class FlatIndex implements TemplateIndex {
 
     /**
-     * Rows from which a search is split over several threads. Measured with {@code IndexBench --threshold} on
-     * 2 cores, AVX-512 (see docs/PERFORMANCE.md of the search package results in the bench output): below it, the
-     * hand-off to a second thread costs more than the half scan it saves.
+     * Rows from which a search is split over {@link IndexOptions#threads()} threads. Measured with
+     * {@code IndexBench --threshold} (2 cores, AVX-512, otherwise idle machine, median of 400 queries, k = 5):
+     * 2 threads were 0.97-1.04x as fast as 1 at 8,192 rows, 1.25-1.29x at 16,384, 1.9-2.3x at 32,768 and 65,536,
+     * 1.35-1.65x from 131,072 (where the scan is bound by memory bandwidth). With other processes busy on the cores
+     * the hand-off cost rises, hence the threshold at 32,768 rather than 16,384.
      */
     public static final int DEFAULT_PARALLEL_THRESHOLD = 32_768;
 
@@ -54,10 +56,10 @@ public final class FlatIndex implements TemplateIndex {
     @Override
     public void add(String id, float[] unitVector) {
         Objects.requireNonNull(id, "id");
-        Vectors.checkUnit(unitVector, rows.dim(), "template");
+        float[] v = Vectors.checkedCopy(unitVector, rows.dim(), "template");
         lock.writeLock().lock();
         try {
-            rows.put(id, unitVector);
+            rows.put(id, v);
         } finally {
             lock.writeLock().unlock();
         }

@@ -39,6 +39,11 @@ final class PanamaVectorUtilSupport implements VectorUtilSupport {
     }
 
     @Override
+    public boolean fastInt8() {
+        return BITS >= 256; // the widening int8 kernels below; on 128-bit vectors dotInt8 is the scalar loop
+    }
+
+    @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int dim) {
         int i = 0;
         float res = 0;

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * float vectors are re-ranked exactly. Reported similarities are exact (the same float dot product as
  * {@link FlatIndex}); only the choice of candidates is approximate, and the default oversample is set so the best
  * match is missed in fewer than 1 in 1000 searches (recall@1 >= 99.9% against exact search, measured by the
- * contract test and {@code IndexBench}). An index with at most {@code k * oversample} templates is searched exactly.
+ * contract test and {@code IndexBench}).
  *
  * <pre>{@code
  * TemplateIndex index = new QuantizedIndex(128);
@@ -30,9 +30,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link #similarity}): 640 MB for one million 128-D templates, of which the scan streams only the 128 MB of codes.
  *
  * <p>When the int8 pass does not pay, the index scans its float vectors exactly instead, with the same results as
- * {@link FlatIndex}: below {@code k * oversample * }{@value #EXACT_SCAN_ROWS_PER_CANDIDATE} rows, and always
- * without the Vector API, because Java 17's scalar int8 dot product is slower than its scalar float one (about 70
- * against 40 ns per 128-D row on the benchmark machine; the int8 codes are still maintained).
+ * {@link FlatIndex}: below {@code k * oversample * 128} rows (40,960 for k = 5), and always without SIMD int8
+ * kernels (no Vector API, or vectors narrower than 256 bits), because Java 17's scalar int8 dot product is slower
+ * than its scalar float one (about 70 against 40 ns per 128-D row on the benchmark machine; the int8 codes are
+ * still maintained).
  *
  * <p>Thread-safety: a {@link ReentrantReadWriteLock}, exactly as {@link FlatIndex}: searches in parallel, writers
  * exclusive.
@@ -49,7 +50,11 @@ public final class QuantizedIndex implements TemplateIndex {
      */
     public static final int DEFAULT_OVERSAMPLE = 64;
 
-    /** Rows from which the int8 scan is split over several threads (measured like {@link FlatIndex}'s). */
+    /**
+     * Rows from which the int8 scan is split over several threads. Measured like {@link FlatIndex}'s threshold:
+     * 2 threads were 1.36-1.45x as fast as 1 at 65,536 rows and 1.56-1.68x at 131,072 and 262,144 (the int8 pass
+     * only runs from {@code k * oversample * 128} rows, 40,960 for k = 5, so smaller sizes are not comparable).
+     */
     public static final int DEFAULT_PARALLEL_THRESHOLD = 65_536;
 
     /**
@@ -81,7 +86,7 @@ public final class QuantizedIndex implements TemplateIndex {
      * @param oversample candidates re-ranked per requested hit, at least 1 (1 = int8 ranking only, then exact scores)
      */
     public QuantizedIndex(int dimension, int oversample, IndexOptions options) {
-        this(dimension, oversample, options, VectorUtil.isVectorized(), EXACT_SCAN_ROWS_PER_CANDIDATE);
+        this(dimension, oversample, options, VectorUtil.IMPL.fastInt8(), EXACT_SCAN_ROWS_PER_CANDIDATE);
     }
 
     /** Tests: {@code (true, 0)} forces the int8 pass on every non-empty index, also with the scalar kernels. */
@@ -102,14 +107,14 @@ public final class QuantizedIndex implements TemplateIndex {
     @Override
     public void add(String id, float[] unitVector) {
         Objects.requireNonNull(id, "id");
-        Vectors.checkUnit(unitVector, rows.dim(), "template");
+        float[] v = Vectors.checkedCopy(unitVector, rows.dim(), "template");
         lock.writeLock().lock();
         try {
-            int row = rows.put(id, unitVector);
+            int row = rows.put(id, v);
             if (codes.length != rows.capacity() * rows.dim()) {
                 codes = Arrays.copyOf(codes, rows.capacity() * rows.dim());
             }
-            quantise(unitVector, codes, row * rows.dim());
+            quantise(v, codes, row * rows.dim());
         } finally {
             lock.writeLock().unlock();
         }

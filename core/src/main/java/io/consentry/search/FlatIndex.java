@@ -113,9 +113,7 @@ public final class FlatIndex implements TemplateIndex {
         Vectors.checkUnit(query, rows.dim(), "query");
         lock.readLock().lock();
         try {
-            int row = rows.rowOf(id);
-            return row < 0 ? OptionalDouble.empty()
-                    : OptionalDouble.of(VectorUtil.IMPL.dot(query, 0, rows.data(), row * rows.dim(), rows.dim()));
+            return rows.similarity(id, query);
         } finally {
             lock.readLock().unlock();
         }

@@ -70,6 +70,13 @@ final class VectorRows {
      * Stores {@code v} under {@code id} (a new row at the end, or over the existing row of {@code id}) and returns
      * its row. May grow the arrays: callers keeping parallel per-row arrays compare {@link #capacity()}.
      */
+    /** Exact dot product of {@code query} with the row stored under {@code id}; empty when absent. Caller holds a read lock. */
+    java.util.OptionalDouble similarity(String id, float[] query) {
+        int row = rowOf(id);
+        return row < 0 ? java.util.OptionalDouble.empty()
+                : java.util.OptionalDouble.of(VectorUtil.IMPL.dot(query, 0, data(), row * dim(), dim()));
+    }
+
     int put(String id, float[] v) {
         int row = rowOf(id);
         if (row < 0) {

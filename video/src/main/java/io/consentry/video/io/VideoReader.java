@@ -171,12 +171,12 @@ public final class VideoReader implements AutoCloseable {
      * The next picture or block of audio samples (for re-muxing), or {@code null} at the end. The returned frame is
      * owned by the reader and valid until the next call; pictures are RGB24.
      */
-    Frame nextMedia() throws VideoException {
+    public Frame nextMedia() throws VideoException {
         return grab(true);
     }
 
     /** Converts a picture returned by {@link #nextMedia()} and advances the picture counter. */
-    VideoFrame toVideoFrame(Frame f) {
+    public VideoFrame toVideoFrame(Frame f) {
         return new VideoFrame(index++, f.timestamp, toRgb(f));
     }
 

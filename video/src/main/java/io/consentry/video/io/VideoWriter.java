@@ -224,7 +224,7 @@ public final class VideoWriter implements AutoCloseable {
     }
 
     /** Appends audio samples decoded by a {@link VideoReader} (a frame with {@code samples}). */
-    void writeAudio(Frame samples) throws VideoException {
+    public void writeAudio(Frame samples) throws VideoException {
         try {
             recorder.recordSamples(samples.sampleRate, samples.audioChannels, samples.samples);
         } catch (FrameRecorder.Exception | RuntimeException e) {

@@ -98,6 +98,11 @@ final class CollectionIndex {
         }
     }
 
+    /** How many templates of the subject this index holds. */
+    int templatesOf(String subjectId) {
+        return templatesOfSubject.getOrDefault(subjectId, Set.of()).size();
+    }
+
     /** The best similarity of {@code query} to the subject's templates here, and how many were compared. */
     SubjectHit verify(String subjectId, float[] query) {
         TemplateIndex idx = index;

@@ -674,6 +674,110 @@ public final class GalleryService implements AutoCloseable {
     }
 
     // =================================================================================================================
+    // Video: sources, redaction, footage search
+
+    /** Audits that a video source was added ({@code added}) or removed; admin only. */
+    public void recordSourceChange(Actor actor, boolean added, String sourceId, String detail) throws GalleryException {
+        guarded(actor, Permission.MANAGE_SOURCES, added ? AuditAction.SOURCE_ADD : AuditAction.SOURCE_REMOVE, audit -> {
+            store.appendAudit(audit.optObject(sourceId).optDetail(detail).build());
+            return null;
+        });
+    }
+
+    /** Throws unless the actor holds {@code permission}; a refusal is audited. For video routes that read live state. */
+    public void checkPermission(Actor actor, Permission permission) throws GalleryException {
+        guardedRead(actor, permission, () -> null);
+    }
+
+    /**
+     * Audits a redaction (operator only). {@code detail} holds counts and settings, never pixels or identities.
+     *
+     * @param inputSha256 hex SHA-256 of the input file or image
+     */
+    public void recordRedaction(Actor actor, String inputSha256, String detail) throws GalleryException {
+        guarded(actor, Permission.REDACT, AuditAction.REDACT, audit -> {
+            store.appendAudit(audit.optImageSha256(inputSha256).optDetail(detail).build());
+            return null;
+        });
+    }
+
+    /**
+     * Starts searching footage for one subject (operator only; audited). Allowed only where the collection's purpose
+     * allows looking for a person in recordings: a watchlist with a valid authorisation covering the collection and
+     * {@code source} (every hit then goes to two-reviewer review), or a photo library (the user's own recordings).
+     * Refused for access control, check-in, identity verification and time attendance collections: people enrolled
+     * for a door did not agree to be searched for in footage.
+     *
+     * @param source the footage's name (file name or camera id), checked against the authorisation's scope
+     */
+    public FootageSearch startFootageSearch(Actor actor, String collectionId, String subjectId, String source) throws GalleryException {
+        return guarded(actor, Permission.IDENTIFY, AuditAction.FOOTAGE_SEARCH, audit -> {
+            audit.optCollection(collectionId).optSubject(subjectId).optDetail("source " + source);
+            Collection col = store.collection(collectionId);
+            audit.optPurpose(col.purpose());
+            Optional<Authorisation> auth = Optional.empty();
+            if (col.purpose().requiresAuthorisation()) {
+                auth = Optional.of(requireAuthorisation(col, Optional.of(source)));
+            } else if (col.purpose() != Purpose.PHOTO_LIBRARY) {
+                throw new AccessDeniedException(ErrorCode.FORBIDDEN, "collection '" + col.name() + "' has purpose " + col.purpose().wireName()
+                        + ", which does not allow searching footage for a person (allowed: watchlist with an authorisation covering the "
+                        + "source, or photo-library)");
+            }
+            store.subject(subjectId);
+            int templates;
+            spaceLock.readLock().lock();
+            try {
+                templates = indexFor(collectionId).map(ix -> ix.templatesOf(subjectId)).orElse(0);
+            } finally {
+                spaceLock.readLock().unlock();
+            }
+            if (templates == 0) {
+                throw new NotFoundException("subject " + subjectId + " has no searchable template in collection '" + col.name() + "'");
+            }
+            store.appendAudit(audit.optDetail(appendDetail("source " + source, "footage search started"
+                    + auth.map(a -> ", authorisation " + a.id()).orElse(""))).build());
+            return new FootageSearch(this, actor, col, subjectId, auth, source);
+        });
+    }
+
+    /** Best similarity of a descriptor to the subject's templates in a collection (for {@link FootageSearch}). */
+    double similarityTo(String collectionId, String subjectId, float[] descriptor) throws GalleryException {
+        ensureOpen();
+        spaceLock.readLock().lock();
+        try {
+            float[] q = store.toSearchSpace(descriptor);
+            return indexFor(collectionId).map(ix -> ix.verify(subjectId, q).similarity()).orElse(Double.NaN);
+        } finally {
+            spaceLock.readLock().unlock();
+        }
+    }
+
+    /** Audits the end of a footage search and, for a watchlist with hits, opens a review case. */
+    Optional<String> finishFootageSearch(FootageSearch s, int segments, double bestSimilarity, Optional<String> bestCropSha256)
+            throws GalleryException {
+        ensureOpen();
+        Actor actor = s.actor();
+        Collection col = s.collection();
+        List<AuditCandidate> logged = segments > 0 ? List.of(new AuditCandidate(s.subjectId(), bestSimilarity)) : List.of();
+        Optional<String> caseId = Optional.empty();
+        if (s.authorisation().isPresent() && segments > 0 && bestCropSha256.isPresent()) {
+            ReviewCase rc = store.openReviewCase(new ReviewCaseSpec(col.id(), s.authorisation().get().id(), bestCropSha256.get(),
+                            Optional.of(s.source()), List.of(new ReviewCandidate(s.subjectId(), bestSimilarity))), actor.id(),
+                    AuditEntry.builder(actor.id(), actor.role(), AuditAction.REVIEW_OPEN).optCollection(col.id()).optPurpose(col.purpose())
+                            .optImageSha256(bestCropSha256.get()).optCandidates(logged)
+                            .optDetail("footage search hits await two reviewers; source " + s.source()).build());
+            caseId = Optional.of(rc.id());
+        }
+        AuditEntry.Builder audit = AuditEntry.builder(actor.id(), actor.role(), AuditAction.FOOTAGE_SEARCH).optCollection(col.id())
+                .optSubject(s.subjectId()).optPurpose(col.purpose()).optCandidates(logged)
+                .optDetail("source " + s.source() + "; footage search finished: " + segments + " segments at threshold " + col.matchThreshold());
+        caseId.ifPresent(audit::optObject);
+        bestCropSha256.ifPresent(audit::optImageSha256);
+        store.appendAudit(audit.build());
+        return caseId;
+    }
+
+    // =================================================================================================================
     // Reviewer
 
     public List<ReviewCase> reviewCases(Actor actor, Optional<ReviewStatus> status, int limit) throws GalleryException {
@@ -876,14 +980,7 @@ public final class GalleryService implements AutoCloseable {
             }
         }
         RgbImage img = ((ImageInput.Raster) input).image();
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(("rgb:" + img.width() + "x" + img.height() + ":").getBytes(StandardCharsets.US_ASCII));
-            sha.update(img.rgb());
-            return new Decoded(img, HexFormat.of().formatHex(sha.digest()), null);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Decoded(img, ImageInput.rasterSha256(img), null);
     }
 
     /** For collections that keep source images: encoded bytes as received, or a PNG of a raster. */

@@ -20,6 +20,18 @@ public sealed interface ImageInput {
         return new Encoded(bytes, name);
     }
 
+    /** Hex SHA-256 of a raster as the audit log records it: of {@code "rgb:<w>x<h>:"} followed by the RGB bytes. */
+    static String rasterSha256(RgbImage img) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(("rgb:" + img.width() + "x" + img.height() + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            sha.update(img.rgb());
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A decoded image. */
     record Raster(RgbImage image) implements ImageInput {
         public Raster {

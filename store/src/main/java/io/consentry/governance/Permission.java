@@ -28,6 +28,10 @@ import java.util.Set;
  *   <tr><td>{@link #IDENTIFY} 1:N</td><td></td><td></td><td>✔</td><td></td><td></td></tr>
  *   <tr><td>{@link #REVIEW} list and decide watchlist cases</td><td></td><td></td><td></td><td>✔</td><td></td></tr>
  *   <tr><td>{@link #READ_AUDIT} read, export, verify the audit log</td><td></td><td></td><td></td><td></td><td>✔</td></tr>
+ *   <tr><td>{@link #MANAGE_SOURCES} add / remove video sources</td><td>✔</td><td></td><td></td><td></td><td></td></tr>
+ *   <tr><td>{@link #LIST_SOURCES} list sources and their state</td><td>✔</td><td></td><td>✔</td><td></td><td></td></tr>
+ *   <tr><td>{@link #WATCH} live frames, tracks and events of a source</td><td></td><td></td><td>✔</td><td></td><td></td></tr>
+ *   <tr><td>{@link #REDACT} anonymise faces in images and videos</td><td></td><td></td><td>✔</td><td></td><td></td></tr>
  * </table>
  */
 public enum Permission {
@@ -45,7 +49,11 @@ public enum Permission {
     VERIFY(Role.OPERATOR),
     IDENTIFY(Role.OPERATOR),
     REVIEW(Role.REVIEWER),
-    READ_AUDIT(Role.AUDITOR);
+    READ_AUDIT(Role.AUDITOR),
+    MANAGE_SOURCES(Role.ADMIN),
+    LIST_SOURCES(Role.ADMIN, Role.OPERATOR),
+    WATCH(Role.OPERATOR),
+    REDACT(Role.OPERATOR);
 
     private final Set<Role> roles;
 

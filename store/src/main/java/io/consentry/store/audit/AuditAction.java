@@ -39,7 +39,15 @@ public enum AuditAction {
     AUDIT_EXPORT,
     AUDIT_VERIFY,
     /** Search indexes rebuilt from the store (service start, or an admin reload). */
-    SERVICE_START;
+    SERVICE_START,
+    /** A video source added to the service for watching. */
+    SOURCE_ADD,
+    /** A video source removed from the service. */
+    SOURCE_REMOVE,
+    /** An image or video redacted (faces anonymised). */
+    REDACT,
+    /** Footage searched for one enrolled subject (start and result). */
+    FOOTAGE_SEARCH;
 
     /** E.g. {@code "consent-withdraw"}. */
     public String wireName() {

@@ -39,14 +39,18 @@ public final class TrackPlan {
             return observations.get(observations.size() - 1).frame();
         }
 
-        /** The box at {@code frame}: observed, interpolated, or held (outside the observed range). */
+        /**
+         * The box at {@code frame}: observed or interpolated inside the observed range; outside it (padding), the
+         * union of the nearest observed box and that box moved on at the track's velocity at that end, so a face
+         * entering or leaving fast stays covered.
+         */
         public Box boxAt(long frame) {
             List<Observation> o = observations;
             if (frame <= o.get(0).frame()) {
-                return o.get(0).box();
+                return o.size() < 2 ? o.get(0).box() : extrapolated(o.get(0), o.get(1), frame);
             }
             if (frame >= o.get(o.size() - 1).frame()) {
-                return o.get(o.size() - 1).box();
+                return o.size() < 2 ? o.get(o.size() - 1).box() : extrapolated(o.get(o.size() - 1), o.get(o.size() - 2), frame);
             }
             int lo = 0;
             int hi = o.size() - 1;
@@ -65,6 +69,21 @@ public final class TrackPlan {
             Box q = b.box();
             return new Box(p.x() + (q.x() - p.x()) * t, p.y() + (q.y() - p.y()) * t, p.width() + (q.width() - p.width()) * t,
                     p.height() + (q.height() - p.height()) * t);
+        }
+
+        /** Union of {@code end}'s box and that box moved by the velocity between {@code end} and {@code inner}. */
+        private static Box extrapolated(Observation end, Observation inner, long frame) {
+            double dt = end.frame() - inner.frame();
+            Box e = end.box();
+            Box i = inner.box();
+            double steps = (frame - end.frame()) / dt;
+            double dx = (e.x() + e.width() / 2 - i.x() - i.width() / 2) * steps;
+            double dy = (e.y() + e.height() / 2 - i.y() - i.height() / 2) * steps;
+            double x0 = Math.min(e.x(), e.x() + dx);
+            double y0 = Math.min(e.y(), e.y() + dy);
+            double x1 = Math.max(e.right(), e.right() + dx);
+            double y1 = Math.max(e.bottom(), e.bottom() + dy);
+            return new Box(x0, y0, x1 - x0, y1 - y0);
         }
 
         PlannedTrack withSpared(boolean s) {

@@ -16,7 +16,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The central access check, run before every matched route ({@code beforeMatched}): finds the route's row
+ * The central access check, run before every matched route ({@code beforeMatched}; the console's static files, marked
+ * {@link StaticFiles#CONSOLE}, are public and pass unchecked): finds the route's row
  * ({@link RouteRef}, attached to the endpoint as its Javalin role), authenticates the API key through the service
  * (hashed lookup in the store) and compares the key's role with the roles the row declares.
  * <ul>
@@ -37,6 +38,11 @@ final class AccessControl {
     record RouteRef(Route route) implements RouteRole {
     }
 
+    /** Marks the web console's static files (public: the console asks for a key before it calls the API). */
+    enum StaticFiles implements RouteRole {
+        CONSOLE
+    }
+
     private final GalleryService gallery;
 
     AccessControl(GalleryService gallery) {
@@ -44,6 +50,9 @@ final class AccessControl {
     }
 
     void check(Context ctx) throws Exception {
+        if (ctx.routeRoles().contains(StaticFiles.CONSOLE)) {
+            return;
+        }
         Route route = ctx.routeRoles().stream().filter(RouteRef.class::isInstance).map(r -> ((RouteRef) r).route()).findFirst()
                 .orElseThrow(() -> new IllegalStateException(ctx.method() + " " + ctx.path() + " has no route table row"));
         ctx.attribute(ROUTE, route);

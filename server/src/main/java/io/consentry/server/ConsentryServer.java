@@ -6,16 +6,20 @@ import io.consentry.governance.Actor;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The REST server: the {@link Routes route table} under {@code /api/v1} on Javalin (Jetty), in front of a
- * {@link GalleryService}.
+ * {@link GalleryService}, and the web console (static files from the classpath folder {@code /console}) at
+ * {@code /}.
  *
  * <pre>{@code
  * try (FaceEngine engine = FaceEngine.open();
@@ -28,8 +32,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <h2>Request pipeline</h2>
  * <ol>
- *   <li>{@code before}: request id ({@code X-Request-Id}), in-flight count.</li>
- *   <li>{@code beforeMatched}: {@link AccessControl} — API key and the route's declared roles (401/403).</li>
+ *   <li>{@code before}: request id ({@code X-Request-Id}), {@link #SECURITY_HEADERS}, in-flight count.</li>
+ *   <li>{@code beforeMatched}: {@link AccessControl} — API key and the route's declared roles (401/403); console files
+ *       are public.</li>
  *   <li>the route's handler: {@link Call} parses the body (size, type, JSON and image rules), the service is called
  *       (inference through the {@link InferenceGate}: 429 when full, 503 on timeout), the result is mapped to a
  *       {@link Dto} record.</li>
@@ -51,6 +56,19 @@ public final class ConsentryServer implements AutoCloseable {
     public static final String VERSION = "0.1.0";
     private static final Logger ACCESS = LoggerFactory.getLogger("io.consentry.server.access");
     private static final String STARTED = "consentry.started";
+    /** Classpath folder of the web console, served at {@code /}. */
+    static final String CONSOLE_DIR = "/console";
+    /**
+     * Sent with every response (console pages and API alike): scripts, styles and connections from this origin only, no
+     * inline script, no framing, no MIME sniffing, no referrer; the camera only for this origin (console enrolment).
+     */
+    static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; object-src 'none'; "
+                    + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            "X-Content-Type-Options", "nosniff",
+            "Referrer-Policy", "no-referrer",
+            "X-Frame-Options", "DENY",
+            "Permissions-Policy", "camera=(self), microphone=(), geolocation=()");
 
     private final Javalin app;
     private final Routes routes;
@@ -79,6 +97,14 @@ public final class ConsentryServer implements AutoCloseable {
             // keep uploaded images in memory: biometric data never lands in a temporary file
             cfg.jetty.multipartConfig.maxInMemoryFileSize((int) max, SizeUnit.BYTES);
             cfg.requestLogger.http(this::finished);
+            // the web console: plain HTML, CSS and JS modules from the jar, public (it asks for a key itself)
+            cfg.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = CONSOLE_DIR;
+                files.location = Location.CLASSPATH;
+                files.roles = Set.of(AccessControl.StaticFiles.CONSOLE);
+                files.headers = Map.of("Cache-Control", "no-cache");
+            });
         });
         app.before(this::started);
         app.beforeMatched(access::check);
@@ -148,6 +174,7 @@ public final class ConsentryServer implements AutoCloseable {
         ctx.attribute(ProblemMapper.REQUEST_ID, id);
         ctx.attribute(STARTED, System.nanoTime());
         ctx.header("X-Request-Id", id);
+        SECURITY_HEADERS.forEach(ctx::header);
         metrics.started();
     }
 

@@ -1,5 +1,6 @@
 package io.consentry.server;
 
+import io.consentry.engine.Calibration;
 import io.consentry.geometry.Box;
 import io.consentry.governance.Candidate;
 import io.consentry.governance.DetectedFace;
@@ -162,6 +163,33 @@ public final class Dto {
     public record DetectResponse(int count, List<FaceDto> faces) {
         static DetectResponse of(List<DetectedFace> faces) {
             return new DetectResponse(faces.size(), faces.stream().map(FaceDto::of).toList());
+        }
+    }
+
+    /** The calling API key (never its secret). */
+    public record MeResponse(String keyId, String name, Role role, Instant createdAt) {
+        static MeResponse of(ApiKey k) {
+            return new MeResponse(k.id(), k.name(), k.role(), k.createdAt());
+        }
+    }
+
+    /**
+     * The engine's decision threshold (cosine similarity). {@code threshold} is the deployment's calibration when
+     * {@code calibrated}, else the pack's default {@code packThreshold}; each collection sets its own
+     * {@code matchThreshold}, ideally from this. The FMR/FNMR fields are measured on the calibration pairs
+     * ({@code consentry calibrate}); {@code pairsFile} is the file name of those pairs.
+     */
+    public record CalibrationResponse(String packId, double packThreshold, double threshold, boolean calibrated, Double targetFmr,
+                                      Double measuredFmr, Double measuredFnmr, Integer impostorPairs, Integer genuinePairs, String pairsFile,
+                                      String calibratedAt) {
+        static CalibrationResponse of(String packId, double packThreshold, double threshold, Optional<Calibration> calibration) {
+            if (calibration.isEmpty()) {
+                return new CalibrationResponse(packId, packThreshold, threshold, false, null, null, null, null, null, null, null);
+            }
+            Calibration k = calibration.get();
+            String file = k.source() == null ? null : k.source().substring(Math.max(k.source().lastIndexOf('/'), k.source().lastIndexOf('\\')) + 1);
+            return new CalibrationResponse(packId, packThreshold, threshold, true, k.targetFmr(), k.measuredFmr(), k.measuredFnmr(),
+                    k.impostorPairs(), k.genuinePairs(), file, k.createdAt());
         }
     }
 

@@ -8,8 +8,10 @@ import io.consentry.store.ReviewStatus;
 import io.consentry.store.Role;
 import io.consentry.store.audit.AuditAction;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +59,12 @@ public final class Routes {
                 Route.open("openapi", GET, API + "/openapi.json", "This OpenAPI 3.0 document, generated from the route table", this::openApi),
                 Route.loopbackOr("metrics", GET, "/metrics", Set.of(Role.ADMIN, Role.AUDITOR), "Prometheus metrics", c -> metrics.get())
                         .media("text/plain; version=0.0.4"),
+                anyRole("me", GET, API + "/me", "The calling key: id, name and role (never its secret); the console shows what the role may do",
+                        this::me)
+                        .returns(Dto.MeResponse.class),
+                Route.secured("calibration", GET, API + "/calibration", Permission.LIST_COLLECTIONS, AuditAction.READ,
+                                "The engine's similarity threshold: the deployment's calibration if any, else the pack's default", this::calibration)
+                        .returns(Dto.CalibrationResponse.class),
 
                 // --- operator: inference
                 Route.secured("detect", POST, API + "/detect", Permission.DETECT, AuditAction.DETECT, "Faces in an image: boxes and scores", this::detect)
@@ -195,7 +203,17 @@ public final class Routes {
         return doc;
     }
 
-    private Dto.DetectResponse detect(Call c) throws Exception {
+    private Dto.MeResponse me(Call c) throws Exception {
+        // the caller's own key record (authenticated a moment ago); no service permission is needed to know oneself
+        return Dto.MeResponse.of(gallery.store().apiKey(c.actor().id()));
+    }
+
+    private Dto.CalibrationResponse calibration(Call c) {
+        return Dto.CalibrationResponse.of(engine.pack().manifest().pack(), engine.pack().manifest().similarityThreshold(), engine.threshold(),
+                engine.calibration());
+    }
+
+        private Dto.DetectResponse detect(Call c) throws Exception {
         var req = c.image(Dto.DetectRequest.class);
         return Dto.DetectResponse.of(c.infer(() -> gallery.detect(c.actor(), req.image())));
     }
@@ -355,7 +373,13 @@ public final class Routes {
         return null;
     }
 
-    /** A response body the handler writes itself (large exports). */
+    /** A route for a key of any role: it concerns only the caller itself, so no permission of the service applies. */
+    private static Route anyRole(String operationId, HandlerType method, String path, String summary, Route.Action action) {
+        return new Route(operationId, method, path, Route.Access.KEY, Optional.empty(), EnumSet.allOf(Role.class), AuditAction.READ, summary,
+                Route.Body.NONE, Void.class, Void.class, false, 200, Route.JSON_MEDIA, List.of(), false, action);
+    }
+
+        /** A response body the handler writes itself (large exports). */
     @FunctionalInterface
     interface Streamed {
         void writeTo(java.io.OutputStream out) throws Exception;

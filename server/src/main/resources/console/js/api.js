@@ -68,10 +68,11 @@ export async function failure(res) {
 }
 
 /**
- * Calls the API. Options: method, query (object), json (body), form (FormData), raw (return the Response), signal.
+ * Calls the API. Options: method, query (object), json (body), form (FormData), file (a File sent as the raw body),
+ * raw (return the Response), signal.
  * Resolves with parsed JSON (or text, or null for 204); rejects with ApiError.
  */
-export async function api(path, { method = 'GET', query, json, form, raw = false, signal } = {}) {
+export async function api(path, { method = 'GET', query, json, form, file, raw = false, signal } = {}) {
   const headers = authHeaders();
   let body;
   if (json !== undefined) {
@@ -79,6 +80,9 @@ export async function api(path, { method = 'GET', query, json, form, raw = false
     body = JSON.stringify(json);
   } else if (form) {
     body = form;
+  } else if (file) {
+    headers['Content-Type'] = file.type || 'application/octet-stream';
+    body = file;
   }
   let url = API + path;
   if (query) {

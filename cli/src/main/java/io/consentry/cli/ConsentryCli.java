@@ -22,6 +22,8 @@ import java.io.PrintWriter;
                 io.consentry.cli.gallery.ReviewCommand.class, io.consentry.cli.gallery.AuthorisationsCommand.class,
                 io.consentry.cli.gallery.AuditCommand.class, io.consentry.cli.gallery.KeysCommand.class,
                 io.consentry.cli.gallery.RetentionCommand.class, ServeCommand.class,
+                io.consentry.cli.gallery.WatchCommand.class, io.consentry.cli.gallery.RedactCommand.class,
+                io.consentry.cli.gallery.SearchVideoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ConsentryCli implements Runnable {
     @CommandLine.Spec

@@ -80,9 +80,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (queue != null) {
             ob.optInferenceQueue(queue);
         }
+        Path home = engineArgs.home();
+        ob.optWorkDir(home.resolve("jobs"));
         ServerOptions options = ob.build();
 
-        Path home = engineArgs.home();
         FaceEngine engine = engineArgs.open(err);
         GalleryService gallery = null;
         ConsentryServer server;

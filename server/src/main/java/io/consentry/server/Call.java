@@ -55,6 +55,16 @@ public final class Call {
         this.gate = gate;
     }
 
+    /** The underlying request, for routes that stream (SSE, uploads to disk, binary responses). */
+    Context ctx() {
+        return ctx;
+    }
+
+    /** The request's largest allowed body in bytes (for image routes). */
+    long maxBytes() {
+        return maxBytes;
+    }
+
     /** The body of an image route: the DTO's fields and the image. */
     public record ImageRequest<T>(T fields, ImageInput image) {
     }

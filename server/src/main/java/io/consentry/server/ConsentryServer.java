@@ -72,6 +72,7 @@ public final class ConsentryServer implements AutoCloseable {
 
     private final Javalin app;
     private final Routes routes;
+    private final VideoRoutes video;
     private final InferenceGate gate;
     private final Metrics metrics;
     private final ServerOptions options;
@@ -81,7 +82,12 @@ public final class ConsentryServer implements AutoCloseable {
         this.options = options;
         this.gate = new InferenceGate(options.inferencePermits(), options.inferenceQueue(), options.requestTimeout());
         this.metrics = new Metrics();
-        this.routes = new Routes(gallery, engine, metrics::scrape);
+        try {
+            this.video = new VideoRoutes(gallery, engine, options.workDir().orElseGet(ConsentryServer::privateTempDir));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the redaction job folder: " + e.getMessage(), e);
+        }
+        this.routes = new Routes(gallery, engine, metrics::scrape, video.table());
         registerGauges(gallery);
         AccessControl access = new AccessControl(gallery);
         ProblemMapper problems = new ProblemMapper();
@@ -130,6 +136,14 @@ public final class ConsentryServer implements AutoCloseable {
         ConsentryServer s = new ConsentryServer(gallery, engine, options);
         s.app.start(options.bindAddress(), options.port());
         return s;
+    }
+
+    private static java.nio.file.Path privateTempDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("consentry-jobs-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The port listened on (the real one when started with port 0). */
@@ -200,6 +214,7 @@ public final class ConsentryServer implements AutoCloseable {
             return;
         }
         closed = true;
+        video.close(); // stop watches first: their event streams end, so Jetty can stop
         app.stop();
         gate.shutdown(options.requestTimeout().plus(Duration.ofSeconds(1)));
     }

@@ -40,10 +40,17 @@ public final class Routes {
     private volatile ObjectNode openApi;
 
     Routes(GalleryService gallery, FaceEngine engine, Supplier<String> metrics) {
+        this(gallery, engine, metrics, List.of());
+    }
+
+    /** With {@code extra} routes (the video routes) appended to the table. */
+    Routes(GalleryService gallery, FaceEngine engine, Supplier<String> metrics, List<Route> extra) {
         this.gallery = gallery;
         this.engine = engine;
         this.metrics = metrics;
-        this.all = List.copyOf(table());
+        List<Route> t = new java.util.ArrayList<>(table());
+        t.addAll(extra);
+        this.all = List.copyOf(t);
     }
 
     /** Every route, in the order of the OpenAPI document. */

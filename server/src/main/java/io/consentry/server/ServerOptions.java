@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param inferencePermits detections/embeddings run at once (default: one per available processor)
  * @param inferenceQueue   requests allowed to wait for a permit (default 4 × permits); beyond → 429 with Retry-After
  * @param requestTimeout   longest an inference request may wait plus run (default 30 s); beyond → 503
+ * @param workDir          private folder for video redaction jobs (uploads and outputs, deleted after use); default a
+ *                         new temporary folder
  */
 public record ServerOptions(String bindAddress, int port, long maxRequestBytes, int inferencePermits, int inferenceQueue,
-                           Duration requestTimeout) {
+                           Duration requestTimeout, java.util.Optional<java.nio.file.Path> workDir) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 20L << 20;
@@ -38,6 +40,7 @@ public record ServerOptions(String bindAddress, int port, long maxRequestBytes, 
             throw new IllegalArgumentException("inference queue must be >= 0, got " + inferenceQueue);
         }
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(workDir, "workDir");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive");
         }
@@ -93,9 +96,16 @@ public record ServerOptions(String bindAddress, int port, long maxRequestBytes, 
             return this;
         }
 
+        private java.nio.file.Path workDir;
+
+        public Builder optWorkDir(java.nio.file.Path dir) {
+            this.workDir = dir;
+            return this;
+        }
+
         public ServerOptions build() {
             return new ServerOptions(bindAddress, port, maxRequestBytes, inferencePermits,
-                    inferenceQueue != null ? inferenceQueue : 4 * inferencePermits, requestTimeout);
+                    inferenceQueue != null ? inferenceQueue : 4 * inferencePermits, requestTimeout, java.util.Optional.ofNullable(workDir));
         }
     }
 }

@@ -212,7 +212,7 @@ function openViewer(box, source) {
         stats.textContent = Object.entries(d).map(([k, v]) => `${k} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : v}`).join(' · ');
         break;
       case 'state':
-        log('state', d.state ? `${d.state}${d.lastError ? `: ${d.lastError}` : ''}` : ev.data);
+        log('state', d.state ? `${d.state}${d.message ? `: ${d.message}` : ''}` : ev.data);
         break;
       default:
         log(ev.event, ev.data.slice(0, 200));

@@ -56,7 +56,8 @@ export function render(main) {
         return;
       }
       status(msg, 'Uploading…', 'busy');
-      let job = await api('/redaction-jobs', { method: 'POST', query, form: body });
+      // videos go up as the raw request body (streamed to a private file on the server), not as a form
+      let job = await api('/redaction-jobs', { method: 'POST', query: { ...query, name: f.name }, file: f });
       progress.hidden = false;
       while (!stop && (job.state === 'queued' || job.state === 'running')) {
         progress.value = job.progress || 0;

@@ -68,6 +68,10 @@ public final class GalleryContext implements AutoCloseable {
         return service;
     }
 
+    public FaceEngine engine() {
+        return engine;
+    }
+
     public Actor actor() {
         return actor;
     }

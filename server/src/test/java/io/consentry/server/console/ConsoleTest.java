@@ -479,127 +479,106 @@ class ConsoleTest {
     }
 
     /**
-     * The live view against the video API contract (GET /sources, /sources/{id}/frame.jpg, /sources/{id}/events as
-     * server-sent events). Until the server has those routes, the browser's fetch is stubbed with that contract: a
-     * real photo as the frame, a tracks event boxing its face, a dropped stream that must reconnect.
+     * The live view against the real pipeline: a camera is an HTTP MJPEG stream served by the test (a photo of the
+     * enrolled person, 10 frames a second), watched by the server with recognition against the office collection. The
+     * page shows the frame, draws the tracked box with the subject's name, lists events, and when the stream to the
+     * browser drops (the admin removes and re-adds the source) says so and reconnects by itself.
      */
     @Test
     @Order(13)
     void liveViewDrawsTracksAndReconnects() throws Exception {
-        JsonNode face = check(s.postImage("/api/v1/detect", key(Role.OPERATOR), Map.of(), shared(BUSH_B)), 200).json().get("faces").get(0).get("box");
-        b.signIn(key(Role.OPERATOR));
-        boolean realRoutes = s.get("/api/v1/sources", key(Role.OPERATOR)).status() != 404;
-        if (!realRoutes) {
-            b.js(VIDEO_STUB, java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(shared(BUSH_B))), officeId);
-        }
-        org.junit.jupiter.api.Assumptions.assumeFalse(realRoutes, "video routes exist: replace this stub test by one against the real pipeline");
-        b.page("live");
-        b.waitText("#live-connection", "live");
-        b.until(x -> Boolean.TRUE.equals(x.js("const i = document.querySelector('#live-frame'); return i.complete && i.naturalWidth > 0")),
-                "a frame is shown");
-        assertEquals(Boolean.TRUE, b.js("return window.__video.keySent"), "the key travels in the header, also for the stream");
-        b.js("__video.send('track-started', {trackId: 7});"
-                + "__video.send('tracks', {frame: 120, timeMs: 4000, width: 250, height: 250, tracks: [{trackId: 7, box: arguments[0], label: 'George W Bush', score: 0.97}]});"
-                + "__video.send('candidate', {trackId: 7, subjectId: arguments[1], similarity: 0.969, status: 'match'});"
-                + "__video.send('stats', {fps: 12.5, activeTracks: 1, framesRead: 1234});",
-                Map.of("x", face.get("x").asDouble(), "y", face.get("y").asDouble(), "width", face.get("width").asDouble(),
-                        "height", face.get("height").asDouble()), "5be46c00-429b-40e0-89e5-bbf50a8afc5e");
-        b.waitText("#live-feed", "candidate");
-        b.until(x -> Boolean.TRUE.equals(x.js("const c = document.querySelector('#live-overlay'); const g = c.getContext('2d');"
-                + "const d = g.getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) if (d[i]) return true; return false;")),
-                "the tracked box is drawn over the frame");
-        accessible("live");
-        b.screenshot("live");
-
-        // the stream drops: the page says so and reconnects by itself
-        b.js("__video.drop()");
-        b.waitText("#live-connection", "reconnecting");
-        b.waitText("#live-connection", "live");
-        assertEquals(2L, b.js("return __video.connects"), "one reconnection");
-        assertTrue(b.$("#live-feed").getText().contains("stream lost"));
-        b.waitText("#live-feed", "stream reconnected");
-
-        // phone-sized: the frame and the feed stack, nothing scrolls sideways
-        b.size(390, 844);
+        byte[] jpeg = Files.readAllBytes(shared(BUSH_B));
+        com.sun.net.httpserver.HttpServer cam = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        cam.createContext("/cam", ex -> {
+            ex.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace;boundary=frame");
+            ex.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream os = ex.getResponseBody()) {
+                while (true) {
+                    os.write(("--frame\r\nContent-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    os.write(jpeg);
+                    os.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    os.flush();
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                // the watcher went away
+            }
+        });
+        cam.start();
+        String camUrl = "http://127.0.0.1:" + cam.getAddress().getPort() + "/cam";
+        Map<String, Object> source = Map.of("name", "Entrance", "url", camUrl, "collectionId", officeId);
+        // the earlier tests erased their subject: enrol him again (with consent) so the camera has someone to recognise
+        var enroller = s.gallery.authenticate(key(Role.ENROLLER), "test");
+        var again = s.gallery.createSubject(enroller, io.consentry.store.SubjectSpec.of("George W. Bush"));
+        s.gallery.recordConsent(enroller, io.consentry.store.ConsentSpec.inApp(again.id(), java.util.Set.of(io.consentry.store.Purpose.ACCESS_CONTROL),
+                java.time.Instant.now(), java.util.Optional.empty(), java.util.Optional.empty()));
+        s.gallery.enrol(enroller, again.id(), officeId, io.consentry.governance.ImageInput.encoded(Files.readAllBytes(shared(BUSH_A)), "a.jpg"));
         try {
-            b.until(x -> ((Number) x.js("return document.documentElement.scrollWidth - window.innerWidth")).longValue() <= 0, "no sideways scroll");
-            assertTrue(b.$("#live-frame").isDisplayed() && b.$("#live-feed").isDisplayed());
-            b.screenshot("live-phone");
+            check(s.postJson("/api/v1/sources", key(Role.ADMIN), source), 201);
+            b.signIn(key(Role.OPERATOR));
+            b.page("live");
+            b.waitText("#live-connection", "live");
+            b.until(x -> Boolean.TRUE.equals(x.js("const i = document.querySelector('#live-frame'); return i.complete && i.naturalWidth > 0")),
+                    "a frame is shown");
+            b.waitText("#live-feed", "candidate");
+            assertTrue(b.$("#live-feed").getText().contains("match"), b.$("#live-feed").getText());
+            b.until(x -> Boolean.TRUE.equals(x.js("const c = document.querySelector('#live-overlay'); const g = c.getContext('2d');"
+                    + "const d = g.getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) if (d[i]) return true; return false;")),
+                    "the tracked box is drawn over the frame");
+            accessible("live");
+            b.screenshot("live");
+
+            // the stream to the browser drops: the page says so and reconnects by itself once the source is back
+            check(s.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url("/api/v1/sources/entrance"))).DELETE(), key(Role.ADMIN)), 204);
+            b.waitText("#live-connection", "reconnecting");
+            check(s.postJson("/api/v1/sources", key(Role.ADMIN), source), 201);
+            b.waitText("#live-connection", "live");
+            b.waitText("#live-feed", "stream reconnected");
+
+            // phone-sized: the frame and the feed stack, nothing scrolls sideways
+            b.size(390, 844);
+            try {
+                b.until(x -> ((Number) x.js("return document.documentElement.scrollWidth - window.innerWidth")).longValue() <= 0, "no sideways scroll");
+                assertTrue(b.$("#live-frame").isDisplayed() && b.$("#live-feed").isDisplayed());
+                b.screenshot("live-phone");
+            } finally {
+                b.size(1280, 900);
+            }
+            b.signOut();
         } finally {
-            b.size(1280, 900);
+            s.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url("/api/v1/sources/entrance"))).DELETE(), key(Role.ADMIN));
+            cam.stop(0);
         }
-        b.signOut();
     }
 
-    /** Redaction against the video API contract (POST /redact, POST /redaction-jobs, GET its state and result), stubbed likewise. */
+    /** Redaction through the real routes: an image at once, a generated video as a job with progress and a download. */
     @Test
     @Order(14)
     void redactionShowsProgressAndOffersTheResult() throws Exception {
         b.signIn(key(Role.OPERATOR));
-        boolean realRoutes = s.post("/api/v1/redact", key(Role.OPERATOR)).status() != 404;
-        if (!realRoutes) {
-            b.js(VIDEO_STUB, java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(shared(BUSH_B))), officeId);
-        }
         b.page("redact");
         b.waitFor("#redact-form");
         accessible("redact");
-        b.screenshot("redact");
-        org.junit.jupiter.api.Assumptions.assumeFalse(realRoutes, "video routes exist: replace this stub test by one against the real pipeline");
 
         // an image: redacted at once, with the number of faces
         new Select(b.$("#redact-form select[name=mode]")).selectByValue("pixelate");
         b.$("#redact-form input[name=file]").sendKeys(shared(BUSH_B).toString());
         b.$("#redact-form button[type=submit]").click();
         b.waitText("#redact-form .status", "1 face redacted");
-        assertEquals("mode=pixelate&shape=ellipse&margin=0.25", b.js("return __video.lastQuery"));
         b.waitFor("#redacted-image");
+        b.screenshot("redact");
 
         // a video: a job whose progress is shown until the result can be downloaded
-        Path video = Files.write(Browser.DOWNLOADS.resolve("clip.mp4"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+        Path video;
+        try (var engine = io.consentry.video.testing.VideoTests.engine()) {
+            video = io.consentry.video.testing.SyntheticFootage.write(Browser.DOWNLOADS.resolve("clip.mp4"), 480, 270, 25, 40,
+                    io.consentry.video.testing.SyntheticFootage.gate(480, 270, 40), true, engine).file();
+        }
         b.$("#redact-form input[name=file]").sendKeys(video.toString());
         b.$("#redact-form button[type=submit]").click();
-        b.waitText("#redact-form .status", "Redacting: 50 %");
-        assertEquals(0.5, ((Number) b.js("return document.querySelector('#redact-progress').value")).doubleValue(), 1e-9);
         b.waitText("#redact-form .status", "Done");
         b.waitFor("#redacted-video");
+        b.screenshot("redact-video");
         b.signOut();
     }
-
-    /**
-     * The video routes' contract, served by a stub of {@code fetch} in the page (arguments: the frame JPEG in base64,
-     * a collection id). {@code __video.send(event, data)} pushes a server-sent event, {@code __video.drop()} breaks the
-     * stream.
-     */
-    static final String VIDEO_STUB = """
-            const jpeg = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
-            const collectionId = arguments[1];
-            const real = window.fetch;
-            const json = (x, status = 200) => new Response(JSON.stringify(x), {status, headers: {'Content-Type': 'application/json'}});
-            const v = window.__video = {connects: 0, streams: [], keySent: true, polls: 0, lastQuery: null};
-            v.send = (event, data) => v.streams[v.streams.length - 1].enqueue(new TextEncoder().encode('event: ' + event + '\\ndata: ' + JSON.stringify(data) + '\\n\\n'));
-            v.drop = () => v.streams[v.streams.length - 1].error(new TypeError('network error'));
-            window.fetch = async (url, opts = {}) => {
-              const u = new URL(String(url), location.href);
-              if (!u.pathname.startsWith('/api/v1/sources') && !u.pathname.startsWith('/api/v1/redact')) return real(url, opts);
-              v.keySent = v.keySent && Boolean(opts.headers && opts.headers['X-API-Key']);
-              if (u.pathname === '/api/v1/sources') return json([{id: 'cam-1', name: 'Entrance', collectionId, state: 'running',
-                framesRead: 1234, fps: 12.5, activeTracks: 1}]);
-              if (u.pathname.endsWith('/frame.jpg')) return new Response(new Blob([jpeg], {type: 'image/jpeg'}));
-              if (u.pathname.endsWith('/events')) {
-                v.connects += 1;
-                return new Response(new ReadableStream({start: c => { v.streams.push(c); }}), {headers: {'Content-Type': 'text/event-stream'}});
-              }
-              if (u.pathname === '/api/v1/redact') {
-                v.lastQuery = u.searchParams.toString();
-                return new Response(new Blob([jpeg], {type: 'image/png'}), {headers: {'X-Consentry-Faces-Redacted': '1'}});
-              }
-              if (u.pathname === '/api/v1/redaction-jobs') return json({id: 'job-1', state: 'queued', framesDone: 0, framesTotal: 100, progress: 0}, 202);
-              if (u.pathname === '/api/v1/redaction-jobs/job-1') {
-                v.polls += 1;
-                return json(v.polls < 3 ? {id: 'job-1', state: 'running', framesDone: 50, framesTotal: 100, progress: 0.5}
-                  : {id: 'job-1', state: 'done', framesDone: 100, framesTotal: 100, progress: 1});
-              }
-              return json({code: 'NOT_FOUND', detail: 'no stub for ' + u.pathname}, 404);
-            };
-            return true;""";
 }

@@ -22,6 +22,11 @@ public record RedactionStyle(Mode mode, Shape shape, double margin) {
         /** Solid black. */
         FILL;
 
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
         public static Mode parse(String s) {
             return valueOf(check(s, "mode", "blur, pixelate or fill").toUpperCase(Locale.ROOT));
         }
@@ -30,6 +35,11 @@ public record RedactionStyle(Mode mode, Shape shape, double margin) {
     /** Covered area. */
     public enum Shape {
         BOX, ELLIPSE;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
 
         public static Shape parse(String s) {
             return valueOf(check(s, "shape", "box or ellipse").toUpperCase(Locale.ROOT));

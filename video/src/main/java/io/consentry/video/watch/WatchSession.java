@@ -42,6 +42,7 @@ public final class WatchSession implements AutoCloseable {
     private final Thread thread;
     private volatile SourceState state = SourceState.CONNECTING;
     private volatile String lastError;
+    private volatile ConsentryException failure;
     private volatile boolean stopping;
     private volatile RgbImage latestFrame;
     private volatile WatchEvent.Tracks latestTracks;
@@ -95,6 +96,11 @@ public final class WatchSession implements AutoCloseable {
 
     public Optional<String> lastError() {
         return Optional.ofNullable(lastError);
+    }
+
+    /** What ended the watch with {@link SourceState#FAILED}: a video error or a governance refusal, if any. */
+    public Optional<ConsentryException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** The most recently processed frame, if any (for live views). */
@@ -182,12 +188,14 @@ public final class WatchSession implements AutoCloseable {
                 } catch (VideoException e) {
                     if (!location.isLive()) {
                         p.finish();
+                        failure = e;
                         setState(SourceState.FAILED, e.getMessage());
                         return;
                     }
                     lastError = e.getMessage();
                 } catch (ConsentryException e) {
                     p.finish();
+                    failure = e;
                     setState(SourceState.FAILED, e.getMessage());
                     return;
                 }

@@ -173,7 +173,7 @@ final class VideoRoutes implements AutoCloseable {
             throw new InvalidInputException(ErrorCode.BAD_IMAGE, e.getMessage(), e);
         }
         long t0 = System.nanoTime();
-        ImageRedactor redactor = new ImageRedactor(new FrameDetector(engine, 720, true), style);
+        ImageRedactor redactor = new ImageRedactor(new FrameDetector(engine, FrameDetector.DEFAULT_TILE, true), style);
         ImageRedactor.Result r = c.infer(() -> redactor.redact(img, FaceSparer.NOBODY));
         gallery.recordRedaction(c.actor(), RedactionJobsSha.sha256(bytes), String.format(Locale.ROOT, "image %dx%d: %d faces redacted (%s, %s) in %d ms",
                 img.width(), img.height(), r.redacted().size(), style.mode().json(), style.shape().json(), (System.nanoTime() - t0) / 1_000_000));

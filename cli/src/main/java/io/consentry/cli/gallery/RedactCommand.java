@@ -55,7 +55,7 @@ public final class RedactCommand extends GalleryCommand {
     int padFrames = 6;
 
     @Option(names = "--tile", paramLabel = "PX", description = "Detect on overlapping square tiles of this size in large frames, 0 for none (default ${DEFAULT-VALUE}).")
-    int tile = 720;
+    int tile = io.consentry.video.pipeline.FrameDetector.DEFAULT_TILE;
 
     @Option(names = "--except-collection", paramLabel = "C", description = "Leave consenting people enrolled in this collection visible.")
     String exceptCollection;

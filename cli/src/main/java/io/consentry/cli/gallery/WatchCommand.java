@@ -42,7 +42,7 @@ public final class WatchCommand extends GalleryCommand {
     int detectEvery = 2;
 
     @Option(names = "--tile", paramLabel = "PX", description = "Detector tile size for large frames, 0 for none (default ${DEFAULT-VALUE}).")
-    int tile = 720;
+    int tile = io.consentry.video.pipeline.FrameDetector.DEFAULT_TILE;
 
     @Option(names = "--tracks", description = "Also print a 'tracks' event (boxes of all tracked faces) up to 5 times a second.")
     boolean tracks;

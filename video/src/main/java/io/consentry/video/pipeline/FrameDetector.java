@@ -13,10 +13,12 @@ import java.util.List;
 
 /**
  * Face detection on video frames. Calls the engine's detector directly (no scale fallback: an empty frame costs one
- * pass, not three) and, for frames much larger than the detector's input, splits the frame into overlapping square
- * tiles so small faces keep enough pixels: SSD MobileNet sees a 1280×720 frame at 0.4× scale as a whole, but each
- * 720×720 tile at 0.71×. Detections from tiles are mapped back and merged: of two boxes where one lies mostly
- * (≥ 60 % of the smaller) inside the other, the lower-scored one is dropped. Thread-safe (the engine is).
+ * pass, not three) and, for frames larger than about 1.5× the detector's 512 px input, splits the frame into
+ * overlapping square tiles (side: the frame's shorter side, at most {@code tileSide}) so small faces keep enough
+ * pixels: SSD MobileNet sees a whole 1280×720 frame at 0.4× scale, but each of its two 720×720 tiles at 0.71×; a
+ * 1920×1080 frame becomes two 1080×1080 tiles at 0.47×. Detections from tiles are mapped back and merged: of two
+ * boxes where one lies mostly (≥ 60 % of the smaller) inside the other, the lower-scored one is dropped.
+ * Thread-safe (the engine is).
  */
 public final class FrameDetector {
     private final FaceDetector detector;
@@ -24,6 +26,10 @@ public final class FrameDetector {
     private final int maxFaces;
     private final int tileSide;
     private final boolean wholeFrameToo;
+    /** Frames whose longer side is at most this (1.5 × the detector's 512 px input) are detected whole. */
+    static final int NO_TILING_BELOW = 768;
+    /** Default largest tile side: 1080 px (two tiles for 720p and 1080p, 16:9). */
+    public static final int DEFAULT_TILE = 1080;
 
     /** Tiled detection without the extra whole-frame pass (for video). */
     public FrameDetector(FaceEngine engine, int tileSide) {
@@ -31,8 +37,8 @@ public final class FrameDetector {
     }
 
     /**
-     * @param tileSide side of a square tile in pixels; 0 for no tiling. Frames whose shorter side is at most
-     *                 {@code tileSide} and whose longer side is at most 1.5 × {@code tileSide} are not tiled.
+     * @param tileSide largest side of a square tile in pixels; 0 for no tiling. Frames whose longer side is at most
+     *                 768 px are not tiled.
      * @param wholeFrameToo when tiling, also detect on the whole frame, for faces larger than a tile (photos)
      */
     public FrameDetector(FaceEngine engine, int tileSide, boolean wholeFrameToo) {
@@ -45,7 +51,7 @@ public final class FrameDetector {
 
     /** Tiles used for a frame of the given size (one tile = the whole frame). */
     public List<Box> tiles(int width, int height) {
-        if (tileSide <= 0 || (Math.min(width, height) <= tileSide && Math.max(width, height) <= 1.5 * tileSide)) {
+        if (tileSide <= 0 || Math.max(width, height) <= NO_TILING_BELOW) {
             return List.of(new Box(0, 0, width, height));
         }
         int side = Math.min(tileSide, Math.min(width, height));

@@ -70,18 +70,20 @@ public final class VideoRedactor {
         boolean audio;
         try (VideoReader second = VideoReader.open(src)) {
             audio = second.audioChannels() > 0;
-            try (VideoWriter out = VideoWriter.create(output, VideoWriter.Spec.like(second))) {
-                Frame m;
-                while ((m = second.nextMedia()) != null) {
-                    if (m.image != null) {
-                        VideoFrame f = second.toVideoFrame(m);
+            try (VideoWriter out = VideoWriter.create(output, VideoWriter.Spec.like(second));
+                 MediaPump pump = new MediaPump(second)) {
+                Object m;
+                while ((m = pump.take()) != MediaPump.END) {
+                    if (m instanceof VideoFrame f) {
                         List<Box> boxes = plan.redactedAt(f.index());
                         faceFrames += boxes.size();
                         out.writeImage(redactor.apply(f.image(), boxes), f.timestampMicros());
                         frames++;
                         progress.progress("encode", frames, found.frames());
-                    } else if (m.samples != null) {
-                        out.writeAudio(m);
+                    } else {
+                        try (Frame samples = (Frame) m) {
+                            out.writeAudio(samples);
+                        }
                     }
                     if (Thread.currentThread().isInterrupted()) {
                         throw new VideoException("cancelled");
@@ -116,5 +118,76 @@ public final class VideoRedactor {
 
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
+    }
+
+    /**
+     * Decodes on its own thread, a few frames ahead of the encoder, so decoding and encoding overlap on two cores.
+     * Pictures are copied ({@link VideoFrame}); audio frames are cloned (the reader reuses its buffers).
+     */
+    private static final class MediaPump implements AutoCloseable {
+        static final Object END = new Object();
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
+        private final Thread thread;
+        private volatile VideoException failure;
+        private volatile boolean closed;
+
+        MediaPump(VideoReader reader) {
+            thread = new Thread(() -> {
+                try {
+                    Frame m;
+                    while (!closed && (m = reader.nextMedia()) != null) {
+                        if (m.image != null) {
+                            queue.put(reader.toVideoFrame(m));
+                        } else if (m.samples != null) {
+                            queue.put(m.clone());
+                        }
+                    }
+                } catch (VideoException e) {
+                    failure = e;
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    failure = new VideoException("decoding failed: " + e, e);
+                }
+                try {
+                    queue.put(END);
+                } catch (InterruptedException ignored) {
+                    // closing
+                }
+            }, "consentry-decode");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        Object take() throws VideoException {
+            Object o;
+            try {
+                o = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VideoException("cancelled");
+            }
+            if (o == END && failure != null) {
+                throw failure;
+            }
+            return o;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Object o;
+            while ((o = queue.poll()) != null) {
+                if (o instanceof Frame f) {
+                    f.close();
+                }
+            }
+        }
     }
 }

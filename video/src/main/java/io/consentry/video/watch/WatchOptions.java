@@ -10,7 +10,7 @@ import java.util.Objects;
  * Settings of a {@link WatchSession}.
  *
  * @param detectEvery        run the detector on every n-th frame, tracking (motion prediction) in between (default 2)
- * @param tileSide           detector tiling, see {@link io.consentry.video.pipeline.FrameDetector} (default 720 px)
+ * @param tileSide           detector tiling, see {@link io.consentry.video.pipeline.FrameDetector} (default 1080 px)
  * @param tracker            tracker settings, frame-based (default: confirmed after 2 detections, ends after 30 frames)
  * @param maxRecognitions    recognition attempts per track (default 4): the first when the track is confirmed, then
  *                           only when a view at least {@code betterViewFactor} better appears
@@ -36,7 +36,7 @@ public record WatchOptions(int detectEvery, int tileSide, TrackerOptions tracker
     }
 
     public static WatchOptions defaults() {
-        return new WatchOptions(2, 720, TrackerOptions.builder().optMinHits(2).build(), 4, 1.25, Duration.ofMillis(200),
+        return new WatchOptions(2, io.consentry.video.pipeline.FrameDetector.DEFAULT_TILE, TrackerOptions.builder().optMinHits(2).build(), 4, 1.25, Duration.ofMillis(200),
                 Duration.ofSeconds(5), true, Duration.ofSeconds(1), Duration.ofSeconds(30), -1, VideoReaderOptions.defaults());
     }
 

@@ -156,7 +156,7 @@ final class VideoRoutes implements AutoCloseable {
             return new RedactionStyle(RedactionStyle.Mode.parse(c.query("mode").orElse("blur")), RedactionStyle.Shape.parse(c.query("shape").orElse("ellipse")),
                     Double.parseDouble(c.query("margin").orElse("0.25")));
         } catch (NumberFormatException e) {
-            throw new ProblemException(ProblemCode.INVALID_INPUT, "margin must be a number");
+            throw new ProblemException(ProblemCode.MALFORMED_REQUEST, "margin must be a number");
         } catch (IllegalArgumentException e) {
             throw new ProblemException(ProblemCode.INVALID_INPUT, e.getMessage());
         }
@@ -241,8 +241,14 @@ final class VideoRoutes implements AutoCloseable {
         c.ctx().header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
         c.ctx().header("Cache-Control", "no-store");
         long size = Files.size(r.file());
-        c.ctx().header("Content-Length", Long.toString(size));
-        return (Routes.Streamed) out -> Files.copy(r.file(), out);
+        return (Routes.Streamed) ignored -> {
+            // straight to Jetty, uncompressed: a video does not shrink, and the length must match what is sent
+            c.ctx().res().setContentType("application/octet-stream");
+            c.ctx().res().setContentLengthLong(size);
+            try (OutputStream out = c.ctx().res().getOutputStream()) {
+                Files.copy(r.file(), out);
+            }
+        };
     }
 
     private Object addSource(Call c) throws Exception {

@@ -263,6 +263,56 @@ class VideoRoutesTest {
         problem(s.get(API + "/redaction-jobs/" + id, op), 404, "NOT_FOUND");
     }
 
+    /*
+     * Bug (VideoRoutes.jobResult): the result is sent as application/octet-stream through Javalin's compressing output
+     * stream with an explicit Content-Length of the file size; a client that accepts gzip (every browser, so the
+     * console) gets a gzipped body shorter or longer than the declared length: a broken download.
+     */
+    @Test
+    void resultDownloadSurvivesGzipNegotiation() throws Exception {
+        byte[] video = Files.readAllBytes(jobClip.file());
+        TestServer.Resp created = check(postVideo(API + "/redaction-jobs?name=clip.mp4", key(Role.OPERATOR), "video/mp4", video), 202);
+        String id = created.json().get("id").asText();
+        assertEquals("done", awaitJob(id, key(Role.OPERATOR)).get("state").asText());
+        URI uri = URI.create(s.url(API + "/redaction-jobs/" + id + "/result"));
+        byte[] identity = sendBytes(HttpRequest.newBuilder(uri).GET(), key(Role.OPERATOR)).body();
+        HttpResponse<java.io.InputStream> gz = s.http.send(HttpRequest.newBuilder(uri).header("X-API-Key", key(Role.OPERATOR))
+                .header("Accept-Encoding", "gzip").timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, gz.statusCode());
+        byte[] body;
+        try (java.io.InputStream in = gz.body()) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw new AssertionError("download broken with Accept-Encoding: gzip (headers " + gz.headers().map() + "): " + e.getMessage(), e);
+        }
+        if (gz.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
+            body = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes();
+        }
+        assertArrayEquals(identity, body, "the same file whatever the client accepts");
+        assertEquals(204, s.delete(API + "/redaction-jobs/" + id, key(Role.OPERATOR)).status());
+    }
+
+    /*
+     * Bug (RedactionJobs.run / VideoReader.open): a failed job's error is the VideoException message, which names the
+     * server's private upload file (work folder and random temp name) and JavaCV's developer hints, e.g. "cannot open
+     * /srv/jobs/upload-1125...mp4: avformat_open_input() error -1094995529: Could not open input \"/srv/jobs/upload-...
+     * .mp4\". (Has setFormat() been called?) (For more details, make sure FFmpegLogCallback.set() has been called.)".
+     */
+    @Test
+    void failedJobErrorNamesTheUploadNotServerPaths() throws Exception {
+        byte[] junk = new byte[50_000];
+        new Random(7).nextBytes(junk);
+        TestServer.Resp created = check(postVideo(API + "/redaction-jobs?name=holiday.mp4", key(Role.OPERATOR), "video/mp4", junk), 202);
+        String id = created.json().get("id").asText();
+        JsonNode job = awaitJob(id, key(Role.OPERATOR));
+        assertEquals("failed", job.get("state").asText(), job.toString());
+        String error = job.path("error").asText();
+        assertFalse(error.contains(workDir.toString()), "error reveals the server's work folder: " + error);
+        assertFalse(error.contains("upload-"), "error names the server's temp file: " + error);
+        assertFalse(error.contains("FFmpegLogCallback"), "error carries a library's developer hint: " + error);
+        assertEquals(204, s.delete(API + "/redaction-jobs/" + id, key(Role.OPERATOR)).status());
+    }
+
     // =================================================================================================================
     // Sources
 
@@ -282,6 +332,7 @@ class VideoRoutesTest {
         assertTrue(states.contains("running"), "state running: " + names + " " + states);
         assertTrue(names.contains("tracks"), names.toString());
         assertTrue(names.contains("track-started"), names.toString());
+        assertTrue(names.contains("track-ended"), "the file's end ends its tracks: " + names);
         assertEquals("stopped", states.get(states.size() - 1), "a file ends: " + states);
         JsonNode started = json(events.stream().filter(e -> e[0].equals("track-started")).findFirst().orElseThrow()[1]);
         assertEquals(id, started.get("source").asText());

@@ -740,6 +740,24 @@ public final class GalleryService implements AutoCloseable {
         });
     }
 
+    /**
+     * Checks, before a watch starts, that {@code actor} may identify in the collection from {@code source}: the role,
+     * and for a watchlist a valid authorisation covering the collection and the source. Not audited when allowed (each
+     * search is); a refusal is audited.
+     */
+    public void checkCanIdentify(Actor actor, String collectionId, Optional<String> source) throws GalleryException {
+        guarded(actor, Permission.IDENTIFY, AuditAction.IDENTIFY, audit -> {
+            audit.optCollection(collectionId);
+            source.ifPresent(s -> audit.optDetail("source " + s + " (watch start)"));
+            Collection col = store.collection(collectionId);
+            audit.optPurpose(col.purpose());
+            if (col.purpose().requiresAuthorisation()) {
+                requireAuthorisation(col, source);
+            }
+            return null;
+        });
+    }
+
     /** Best similarity of a descriptor to the subject's templates in a collection (for {@link FootageSearch}). */
     double similarityTo(String collectionId, String subjectId, float[] descriptor) throws GalleryException {
         ensureOpen();

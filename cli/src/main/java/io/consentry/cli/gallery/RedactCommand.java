@@ -66,6 +66,32 @@ public final class RedactCommand extends GalleryCommand {
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
+    private PhaseProgress current;
+
+    private void progressDone() {
+        if (current != null) {
+            current.done();
+        }
+    }
+
+    /** Whether the file starts like an image this program decodes (JPEG, PNG, BMP, GIF, WebP), by its first bytes. */
+    static boolean isImageFile(Path p) throws java.io.IOException {
+        byte[] h = new byte[12];
+        int n;
+        try (var in = Files.newInputStream(p)) {
+            n = in.readNBytes(h, 0, h.length);
+        }
+        if (n < 4) {
+            return false;
+        }
+        boolean jpeg = (h[0] & 0xff) == 0xFF && (h[1] & 0xff) == 0xD8;
+        boolean png = (h[0] & 0xff) == 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G';
+        boolean bmp = h[0] == 'B' && h[1] == 'M';
+        boolean gif = h[0] == 'G' && h[1] == 'I' && h[2] == 'F';
+        boolean webp = n >= 12 && h[0] == 'R' && h[1] == 'I' && h[2] == 'F' && h[3] == 'F' && h[8] == 'W' && h[9] == 'E' && h[10] == 'B' && h[11] == 'P';
+        return jpeg || png || bmp || gif || webp;
+    }
+
     public RedactCommand() {
         super(Role.OPERATOR);
     }
@@ -79,6 +105,26 @@ public final class RedactCommand extends GalleryCommand {
         if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
             err().println("consentry: OUT must differ from IN (the input is never overwritten)");
             return GalleryExitCodes.USAGE;
+        }
+        boolean outImage = ImageRedactor.isImageExtension(output);
+        boolean outVideo = io.consentry.video.io.VideoWriter.isVideoExtension(output);
+        if (!outImage && !outVideo) {
+            err().println("consentry: cannot write '" + output.getFileName() + "': use .png, .jpg or .bmp for an image, "
+                    + ".mp4, .mov, .mkv, .webm or .avi for a video");
+            return GalleryExitCodes.USAGE;
+        }
+        boolean inImage = isImageFile(input);
+        if (inImage != outImage) {
+            err().println("consentry: " + input.getFileName() + " is " + (inImage ? "an image" : "not an image") + " but "
+                    + output.getFileName() + " names " + (outImage ? "an image" : "a video") + " format");
+            return GalleryExitCodes.USAGE;
+        }
+        for (Path target : log == null ? new Path[]{output} : new Path[]{output, log}) {
+            Path dir = target.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+                err().println("consentry: output folder does not exist or is not writable: " + dir);
+                return GalleryExitCodes.BAD_INPUT;
+            }
         }
         return null;
     }
@@ -110,11 +156,13 @@ public final class RedactCommand extends GalleryCommand {
                 report = r.report(input.getFileName().toString(), output.getFileName().toString(), in, res, (System.nanoTime() - t0) / 1_000_000);
             } else {
                 PhaseProgress progress = new PhaseProgress(err(), !noProgress);
+                current = progress;
                 TrackingPass.Options opts = TrackingPass.Options.defaults().withDetectEvery(detectEvery).withPadFrames(padFrames).withTileSide(tile);
                 report = new VideoRedactor(new FrameDetector(ctx.engine(), tile), style, opts).redact(input, output, sparer, progress);
                 progress.done();
             }
         } catch (VideoException | io.consentry.image.BadImageException e) {
+            progressDone();
             err().println("consentry: " + e.getMessage());
             return GalleryExitCodes.BAD_INPUT;
         }

@@ -212,8 +212,9 @@ public final class VideoReader implements AutoCloseable {
         if (m == null || m.isBlank()) {
             return e.getClass().getSimpleName();
         }
-        // FFmpeg messages can carry the URL: never echo credentials
-        return SourceLocation.redactCredentials(m.replace('\n', ' ').strip());
+        // JavaCV appends hints meant for developers; FFmpeg messages can carry the URL: never echo credentials
+        m = m.replace("(Has setFormat() been called?)", "").replace("(For more details, make sure FFmpegLogCallback.set() has been called.)", "");
+        return SourceLocation.redactCredentials(m.replace('\n', ' ').replaceAll("\\s+", " ").strip());
     }
 
     private static void closeQuietly(FFmpegFrameGrabber g) {

@@ -40,17 +40,29 @@ public final class TrackPlan {
         }
 
         /**
-         * The box at {@code frame}: observed or interpolated inside the observed range; outside it (padding), the
-         * union of the nearest observed box and that box moved on at the track's velocity at that end, so a face
-         * entering or leaving fast stays covered.
+         * The box at {@code frame}: observed or interpolated inside the observed range. Between a track's first two
+         * (and last two) detections, the union of both boxes, because a face entering or leaving is often detected
+         * while partly cut off. Outside the range (padding), that union grown by the box moved on at the track's
+         * velocity at that end, so a face entering or leaving fast stays covered.
          */
         public Box boxAt(long frame) {
             List<Observation> o = observations;
-            if (frame <= o.get(0).frame()) {
-                return o.size() < 2 ? o.get(0).box() : extrapolated(o.get(0), o.get(1), frame);
+            int n = o.size();
+            if (n >= 2 && frame <= o.get(1).frame()) {
+                // a face entering is often detected first while partly outside the frame or turned: its first box is
+                // too small, so up to the second detection both boxes are covered
+                Box edge = union(o.get(0).box(), o.get(1).box());
+                return frame <= o.get(0).frame() ? union(edge, extrapolated(o.get(0), o.get(1), frame)) : edge;
             }
-            if (frame >= o.get(o.size() - 1).frame()) {
-                return o.size() < 2 ? o.get(o.size() - 1).box() : extrapolated(o.get(o.size() - 1), o.get(o.size() - 2), frame);
+            if (n >= 2 && frame >= o.get(n - 2).frame()) {
+                Box edge = union(o.get(n - 1).box(), o.get(n - 2).box());
+                return frame >= o.get(n - 1).frame() ? union(edge, extrapolated(o.get(n - 1), o.get(n - 2), frame)) : edge;
+            }
+            if (frame <= o.get(0).frame()) {
+                return o.get(0).box();
+            }
+            if (frame >= o.get(n - 1).frame()) {
+                return o.get(n - 1).box();
             }
             int lo = 0;
             int hi = o.size() - 1;
@@ -84,6 +96,12 @@ public final class TrackPlan {
             double x1 = Math.max(e.right(), e.right() + dx);
             double y1 = Math.max(e.bottom(), e.bottom() + dy);
             return new Box(x0, y0, x1 - x0, y1 - y0);
+        }
+
+        private static Box union(Box a, Box b) {
+            double x0 = Math.min(a.x(), b.x());
+            double y0 = Math.min(a.y(), b.y());
+            return new Box(x0, y0, Math.max(a.right(), b.right()) - x0, Math.max(a.bottom(), b.bottom()) - y0);
         }
 
         PlannedTrack withSpared(boolean s) {

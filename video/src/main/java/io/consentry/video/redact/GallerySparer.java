@@ -10,7 +10,6 @@ import io.consentry.image.RgbImage;
 import io.consentry.store.Collection;
 import io.consentry.store.ErrorCode;
 import io.consentry.store.GalleryException;
-import io.consentry.store.InvalidInputException;
 
 import java.util.Optional;
 
@@ -35,8 +34,8 @@ public final class GallerySparer implements FaceSparer {
         this.actor = actor;
         this.collection = gallery.collection(actor, collectionId);
         if (collection.purpose().requiresAuthorisation()) {
-            throw new InvalidInputException("collection '" + collection.name() + "' is a watchlist: only a collection of consenting "
-                    + "enrolled people can be spared from redaction");
+            throw new io.consentry.store.AccessDeniedException(ErrorCode.FORBIDDEN, "collection '" + collection.name()
+                    + "' is a watchlist: only a collection of consenting enrolled people can be spared from redaction");
         }
     }
 

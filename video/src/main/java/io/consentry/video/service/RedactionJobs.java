@@ -80,6 +80,9 @@ public final class RedactionJobs implements AutoCloseable {
         });
     }
 
+    private record Progress(String phase, long done, long total) {
+    }
+
     private final class Job {
         final String id;
         final String owner;
@@ -87,9 +90,8 @@ public final class RedactionJobs implements AutoCloseable {
         final Path output;
         final Instant createdAt = Instant.now();
         volatile String state = "queued";
-        volatile String phase = "queued";
-        volatile long done;
-        volatile long total;
+        /** Phase and counts together, so a reader never sees a new phase with the old phase's counts. */
+        volatile Progress progress = new Progress("queued", 0, 0);
         volatile String error;
         volatile RedactionReport report;
         volatile Instant finishedAt;
@@ -103,17 +105,19 @@ public final class RedactionJobs implements AutoCloseable {
         }
 
         JobInfo info() {
+            Progress pr = progress;
+            String st = state;
             double p;
-            if ("done".equals(state)) {
+            if ("done".equals(st)) {
                 p = 1;
-            } else if (total <= 0) {
-                p = 0;
+            } else if (pr.total() <= 0) {
+                p = "encode".equals(pr.phase()) ? 0.5 : 0;
             } else {
-                double f = Math.min(1, done / (double) total);
-                p = "encode".equals(phase) ? 0.5 + f / 2 : f / 2; // two passes of equal frame counts
+                double f = Math.min(1, pr.done() / (double) pr.total());
+                p = "encode".equals(pr.phase()) ? 0.5 + f / 2 : f / 2; // two passes of equal frame counts
             }
-            return new JobInfo(id, state, done, total, Math.round(p * 1000) / 1000.0, phase, Optional.ofNullable(error), Optional.ofNullable(report),
-                    createdAt);
+            return new JobInfo(id, st, pr.done(), pr.total(), Math.round(p * 1000) / 1000.0, pr.phase(), Optional.ofNullable(error),
+                    Optional.ofNullable(report), createdAt);
         }
     }
 
@@ -155,18 +159,17 @@ public final class RedactionJobs implements AutoCloseable {
         try {
             String sha = sha256(job.input);
             RedactionReport r = new VideoRedactor(new FrameDetector(engine, options.tileSide()), style, options)
-                    .redact(job.input, job.output, FaceSparer.NOBODY, (phase, done, total) -> {
-                        job.phase = phase;
-                        job.done = done;
-                        job.total = total;
-                    });
+                    .redact(job.input, job.output, FaceSparer.NOBODY, (phase, done, total) -> job.progress = new Progress(phase, done, total));
             job.report = new RedactionReport(originalName, "redacted-" + originalName, r.style(), r.width(), r.height(), r.frameRate(), r.frames(),
                     r.redactedFaceFrames(), r.tracks(), r.sparedTracks(), r.audioKept(), r.changes(), r.millis());
             gallery.recordRedaction(actor, sha, String.format(Locale.ROOT, "job %s: %d frames, %d face-frames redacted, %d tracks", job.id, r.frames(),
                     r.redactedFaceFrames(), r.tracks().size()));
             job.state = "done";
         } catch (ConsentryException e) {
-            job.error = e.getMessage();
+            // never show the server's folders: name the file as the user did
+            String m = String.valueOf(e.getMessage()).replace(job.input.toString(), originalName)
+                    .replace(job.output.toString(), "the output").replace(dir.toString(), "");
+            job.error = m;
             job.state = "failed";
         } catch (Exception | Error e) {
             job.error = "internal error: " + e.getClass().getSimpleName();

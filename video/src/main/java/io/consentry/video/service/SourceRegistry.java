@@ -210,9 +210,9 @@ public final class SourceRegistry implements AutoCloseable {
         gallery.checkPermission(actor, Permission.WATCH);
         Entry e = entry(id);
         Subscription s = new Subscription(e);
+        e.subscribers.add(s); // first, so no event falls between the snapshot and the feed (a duplicate is harmless)
         s.offer(new WatchEvent.StateChanged(id, e.session.state(), e.session.lastError()));
         e.session.latestTracks().ifPresent(s::offer);
-        e.subscribers.add(s);
         return s;
     }
 

@@ -25,12 +25,16 @@ public final class GalleryRecognizer implements Recognizer {
     private final String collectionId;
     private final String source;
 
+    /**
+     * @throws GalleryException when the actor may not identify, the collection does not exist, or (watchlist) no valid
+     *                          authorisation covers the collection and {@code source}
+     */
     public GalleryRecognizer(GalleryService gallery, Actor actor, String collectionId, String source) throws GalleryException {
         this.gallery = gallery;
         this.actor = actor;
         this.collectionId = collectionId;
         this.source = source;
-        gallery.collection(actor, collectionId); // exists and readable, fail early
+        gallery.checkCanIdentify(actor, collectionId, Optional.of(source)); // role, collection, watchlist authorisation: fail early
     }
 
     @Override

@@ -218,7 +218,8 @@ public final class WatchSession implements AutoCloseable {
                 }
             }
             p.finish();
-            emit(stats());
+            state = SourceState.STOPPED;
+            emit(stats()); // final counters, already in the stopped state
             setState(SourceState.STOPPED, null);
         } catch (RuntimeException e) {
             setState(SourceState.FAILED, "internal error: " + e);

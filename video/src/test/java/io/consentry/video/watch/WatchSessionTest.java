@@ -156,15 +156,17 @@ class WatchSessionTest {
         try (VideoGallery g = new VideoGallery(dir, engine)) {
             Collection wanted = g.collection("wanted", Purpose.WATCHLIST, 0.92);
             Subject rumsfeld = g.enrol(wanted, "Donald_Rumsfeld", 3, 2);
-            Recorder refused = new Recorder();
-            WatchSession s1 = run(f, Optional.of(new GalleryRecognizer(g.service, VideoGallery.OPERATOR, wanted.id(), "cam-1")), everyFrame(2), refused);
-            assertEquals(SourceState.FAILED, s1.state());
-            assertTrue(s1.lastError().orElse("").contains("authorisation"), s1.lastError().orElse(""));
-
+            // refused before the watch starts: no authorisation, then one for another camera
+            io.consentry.store.AccessDeniedException none = org.junit.jupiter.api.Assertions.assertThrows(io.consentry.store.AccessDeniedException.class,
+                    () -> new GalleryRecognizer(g.service, VideoGallery.OPERATOR, wanted.id(), "cam-1"));
+            assertEquals(io.consentry.store.ErrorCode.AUTHORISATION_REQUIRED, none.code());
             g.authorise(wanted, Set.of("cam-2"));
-            Recorder wrongCam = new Recorder();
-            WatchSession s2 = run(f, Optional.of(new GalleryRecognizer(g.service, VideoGallery.OPERATOR, wanted.id(), "cam-1")), everyFrame(2), wrongCam);
-            assertEquals(SourceState.FAILED, s2.state(), "an authorisation for cam-2 does not cover cam-1");
+            io.consentry.store.AccessDeniedException wrongCam = org.junit.jupiter.api.Assertions.assertThrows(io.consentry.store.AccessDeniedException.class,
+                    () -> new GalleryRecognizer(g.service, VideoGallery.OPERATOR, wanted.id(), "cam-1"));
+            assertTrue(wrongCam.getMessage().contains("cam-1"), "an authorisation for cam-2 does not cover cam-1: " + wrongCam.getMessage());
+            assertEquals(2, g.service.readAudit(VideoGallery.AUDITOR, 1, 10_000).stream()
+                    .filter(a -> a.entry().action() == AuditAction.IDENTIFY && a.entry().outcome() != io.consentry.store.audit.AuditOutcome.OK).count(),
+                    "both refusals are audited");
 
             g.authorise(wanted, Set.of("cam-1"));
             Recorder ok = new Recorder();

@@ -8,4 +8,4 @@ mvn -q -B -o test-compile -pl video
 mvn -q -B -o dependency:build-classpath -pl video -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/target/video-cp.txt"
 # the core test-jar's TestPacks fixture installs the real model pack into target/test-home when missing
 java -Xmx4g --add-modules jdk.incubator.vector -Dconsentry.shared="$(pwd)/../shared" -Dconsentry.testHome="$(pwd)/target/test-home" \
-  -cp "video/target/test-classes:video/target/classes:$(cat target/video-cp.txt)" io.consentry.video.bench.VideoBench "${1:-10}"
+  -cp "video/target/test-classes:video/target/classes:$(cat target/video-cp.txt)" ${BENCH_JAVA_OPTS:-} io.consentry.video.bench.VideoBench "${1:-10}"

@@ -120,7 +120,7 @@ final class VideoRoutes implements AutoCloseable {
                         .query("mode", String.class, "blur (default), pixelate or fill")
                         .query("shape", String.class, "ellipse (default) or box")
                         .query("margin", Double.class, "grow each face box by this fraction on every side (default 0.25)")
-                        .query("detectEvery", Integer.class, "run the detector on every n-th frame (default 2)"),
+                        .query("detectEvery", Integer.class, "run the detector on every n-th frame (default 4)"),
                 Route.secured("listRedactionJobs", GET, api + "/redaction-jobs", Permission.REDACT, AuditAction.READ,
                         "Your redaction jobs, newest first", c -> jobs.list(c.actor()).stream().map(JobDto::of).toList()).returnsList(JobDto.class),
                 Route.secured("getRedactionJob", GET, api + "/redaction-jobs/{jobId}", Permission.REDACT, AuditAction.READ,
@@ -189,7 +189,7 @@ final class VideoRoutes implements AutoCloseable {
         if (name.length() > 200 || name.contains("/") || name.contains("\\")) {
             throw new ProblemException(ProblemCode.INVALID_INPUT, "name must be a plain file name of at most 200 characters");
         }
-        int every = (int) c.queryLong("detectEvery", 2, 1, 100);
+        int every = (int) c.queryLong("detectEvery", TrackingPass.Options.defaults().detectEvery(), 1, 100);
         String media = Optional.ofNullable(c.ctx().contentType()).orElse("").toLowerCase(Locale.ROOT);
         if (media.startsWith("multipart/") || media.startsWith("application/json") || media.startsWith("text/") || media.startsWith("image/")) {
             throw new ProblemException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "send the video file itself as the request body (video/* or "

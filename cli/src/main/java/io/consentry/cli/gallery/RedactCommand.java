@@ -49,7 +49,7 @@ public final class RedactCommand extends GalleryCommand {
     double margin = 0.25;
 
     @Option(names = "--detect-every", paramLabel = "N", description = "Videos: run the detector on every N-th frame (default ${DEFAULT-VALUE}).")
-    int detectEvery = 2;
+    int detectEvery = TrackingPass.Options.defaults().detectEvery();
 
     @Option(names = "--pad-frames", paramLabel = "N", description = "Videos: keep redacting N frames before and after each track (default ${DEFAULT-VALUE}).")
     int padFrames = 6;
@@ -98,6 +98,7 @@ public final class RedactCommand extends GalleryCommand {
 
     @Override
     Integer offline() throws Exception {
+        engineArgs.preferOneThreadPerInference();
         if (!Files.isRegularFile(input)) {
             err().println("consentry: no such file: " + input);
             return GalleryExitCodes.BAD_INPUT;

@@ -49,6 +49,7 @@ public final class SearchVideoCommand extends GalleryCommand {
 
     @Override
     Integer offline() {
+        engineArgs.preferOneThreadPerInference();
         if (!Files.isRegularFile(video)) {
             err().println("consentry: no such file: " + video);
             return GalleryExitCodes.BAD_INPUT;

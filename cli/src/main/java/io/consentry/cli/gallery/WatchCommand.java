@@ -58,6 +58,12 @@ public final class WatchCommand extends GalleryCommand {
     }
 
     @Override
+    Integer offline() {
+        engineArgs.preferOneThreadPerInference();
+        return null;
+    }
+
+    @Override
     int run(GalleryContext ctx) throws Exception {
         SourceLocation loc;
         try {

@@ -26,6 +26,7 @@ public final class FrameDetector {
     private final int maxFaces;
     private final int tileSide;
     private final boolean wholeFrameToo;
+    private final java.util.concurrent.ExecutorService tilePool;
     /** Frames whose longer side is at most this (1.5 × the detector's 512 px input) are detected whole. */
     static final int NO_TILING_BELOW = 768;
     /** Default largest tile side: 1080 px (two tiles for 720p and 1080p, 16:9). */
@@ -42,6 +43,15 @@ public final class FrameDetector {
      * @param wholeFrameToo when tiling, also detect on the whole frame, for faces larger than a tile (photos)
      */
     public FrameDetector(FaceEngine engine, int tileSide, boolean wholeFrameToo) {
+        this(engine, tileSide, wholeFrameToo, null);
+    }
+
+    /**
+     * @param tilePool when not null, the tiles of one frame are detected concurrently on it (for live sources, where
+     *                 frames come one at a time); null runs them one after the other on the caller's thread
+     */
+    public FrameDetector(FaceEngine engine, int tileSide, boolean wholeFrameToo, java.util.concurrent.ExecutorService tilePool) {
+        this.tilePool = tilePool;
         this.wholeFrameToo = wholeFrameToo;
         this.detector = engine.detector();
         this.minScore = engine.minScore();
@@ -87,15 +97,42 @@ public final class FrameDetector {
         if (wholeFrameToo) {
             all.addAll(detector.detect(frame, minScore, maxFaces));
         }
-        for (Box t : tiles) {
-            RgbImage tile = crop(frame, (int) t.x(), (int) t.y(), (int) t.width(), (int) t.height());
-            for (Detection d : detector.detect(tile, minScore, maxFaces)) {
-                Box b = d.box();
-                all.add(new Detection(new Box(b.x() + t.x(), b.y() + t.y(), b.width(), b.height()), d.score(),
-                        d.landmarks5().stream().map(p -> new io.consentry.geometry.Point(p.x() + t.x(), p.y() + t.y())).toList()));
+        if (tilePool == null) {
+            for (Box t : tiles) {
+                all.addAll(detectTile(frame, t));
             }
+            return merge(all);
+        }
+        List<java.util.concurrent.Future<List<Detection>>> futures = new ArrayList<>();
+        for (Box t : tiles) {
+            futures.add(tilePool.submit(() -> detectTile(frame, t)));
+        }
+        try {
+            for (java.util.concurrent.Future<List<Detection>> f : futures) {
+                all.addAll(f.get());
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new ConsentryException("detection interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ConsentryException ce) {
+                throw ce;
+            }
+            throw new ConsentryException("face detection failed: " + e.getCause(), e.getCause());
         }
         return merge(all);
+    }
+
+    private List<Detection> detectTile(RgbImage frame, Box t) throws ConsentryException {
+        RgbImage tile = crop(frame, (int) t.x(), (int) t.y(), (int) t.width(), (int) t.height());
+        List<Detection> out = new ArrayList<>();
+        for (Detection d : detector.detect(tile, minScore, maxFaces)) {
+            Box b = d.box();
+            out.add(new Detection(new Box(b.x() + t.x(), b.y() + t.y(), b.width(), b.height()), d.score(),
+                    d.landmarks5().stream().map(p -> new io.consentry.geometry.Point(p.x() + t.x(), p.y() + t.y())).toList()));
+        }
+        return out;
     }
 
     static List<Detection> merge(List<Detection> all) {

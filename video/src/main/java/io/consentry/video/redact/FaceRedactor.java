@@ -80,13 +80,7 @@ public final class FaceRedactor {
             System.arraycopy(rgb, ((y0 + y) * w + x0) * 3, region, y * rw * 3, rw * 3);
         }
         switch (style.mode()) {
-            case BLUR -> {
-                int radius = Math.max(3, size / 6);
-                for (int pass = 0; pass < 3; pass++) {
-                    boxBlurH(region, rw, rh, radius);
-                    boxBlurV(region, rw, rh, radius);
-                }
-            }
+            case BLUR -> blur(region, rw, rh, Math.max(3, size / 6));
             case PIXELATE -> pixelate(region, rw, rh, Math.max(4, size / 8));
             case FILL -> java.util.Arrays.fill(region, (byte) 0);
         }
@@ -111,6 +105,66 @@ public final class FaceRedactor {
             int b = (int) Math.min(x1, Math.ceil(cx + half));
             if (b > a) {
                 System.arraycopy(region, (y * rw + (a - x0)) * 3, rgb, (row + a) * 3, (b - a) * 3);
+            }
+        }
+    }
+
+    /**
+     * Three box-blur passes (close to a Gaussian of sigma ≈ radius) computed on a copy shrunk by about a third of the
+     * radius (area average) and enlarged back bilinearly: the same look as blurring at full size, at a small fraction
+     * of the cost (the detail removed is far below the shrunk grid anyway).
+     */
+    static void blur(byte[] px, int w, int h, int radius) {
+        int k = Math.max(1, radius / 3);
+        if (k == 1) {
+            for (int pass = 0; pass < 3; pass++) {
+                boxBlurH(px, w, h, radius);
+                boxBlurV(px, w, h, radius);
+            }
+            return;
+        }
+        int sw = (w + k - 1) / k;
+        int sh = (h + k - 1) / k;
+        byte[] small = new byte[sw * sh * 3];
+        for (int sy = 0; sy < sh; sy++) {
+            for (int sx = 0; sx < sw; sx++) {
+                int x0 = sx * k, y0 = sy * k, x1 = Math.min(w, x0 + k), y1 = Math.min(h, y0 + k);
+                int r = 0, g = 0, b = 0, n = 0;
+                for (int y = y0; y < y1; y++) {
+                    for (int x = x0; x < x1; x++) {
+                        int i = (y * w + x) * 3;
+                        r += px[i] & 0xff;
+                        g += px[i + 1] & 0xff;
+                        b += px[i + 2] & 0xff;
+                        n++;
+                    }
+                }
+                int o = (sy * sw + sx) * 3;
+                small[o] = (byte) (r / n);
+                small[o + 1] = (byte) (g / n);
+                small[o + 2] = (byte) (b / n);
+            }
+        }
+        int r = Math.max(1, Math.round(radius / (float) k));
+        for (int pass = 0; pass < 3; pass++) {
+            boxBlurH(small, sw, sh, r);
+            boxBlurV(small, sw, sh, r);
+        }
+        for (int y = 0; y < h; y++) {
+            double fy = Math.max(0, Math.min(sh - 1, (y + 0.5) / k - 0.5));
+            int y0 = (int) fy;
+            int y1 = Math.min(sh - 1, y0 + 1);
+            double ty = fy - y0;
+            for (int x = 0; x < w; x++) {
+                double fx = Math.max(0, Math.min(sw - 1, (x + 0.5) / k - 0.5));
+                int x0 = (int) fx;
+                int x1 = Math.min(sw - 1, x0 + 1);
+                double tx = fx - x0;
+                for (int c = 0; c < 3; c++) {
+                    double top = (small[(y0 * sw + x0) * 3 + c] & 0xff) * (1 - tx) + (small[(y0 * sw + x1) * 3 + c] & 0xff) * tx;
+                    double bot = (small[(y1 * sw + x0) * 3 + c] & 0xff) * (1 - tx) + (small[(y1 * sw + x1) * 3 + c] & 0xff) * tx;
+                    px[(y * w + x) * 3 + c] = (byte) Math.round(top * (1 - ty) + bot * ty);
+                }
             }
         }
     }

@@ -15,7 +15,11 @@ import java.util.Objects;
 public record RedactionStyle(Mode mode, Shape shape, double margin) {
     /** What replaces the face's pixels. */
     public enum Mode {
-        /** Three box-blur passes (close to a Gaussian) with a radius of a sixth of the face size: not reversible by sharpening. */
+        /**
+         * Three box-blur passes (close to a Gaussian) with a radius of a sixth of the face size, computed on a copy
+         * shrunk by a third of the radius: detail finer than about a tenth of the face is gone, not recoverable by
+         * sharpening.
+         */
         BLUR,
         /** Blocks of an eighth of the face size, each the mean colour of its pixels. */
         PIXELATE,

@@ -33,6 +33,13 @@ import java.util.function.Consumer;
  * <p>Events are delivered on the session's thread; a slow consumer slows the watch (the service queues them).
  */
 public final class WatchSession implements AutoCloseable {
+    /** Tiles of one frame are detected in parallel on this pool, shared by all sessions (one thread per core). */
+    private static final java.util.concurrent.ExecutorService TILE_POOL = java.util.concurrent.Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), r -> {
+                Thread t = new Thread(r, "consentry-tile");
+                t.setDaemon(true);
+                return t;
+            });
     private final String name;
     private final SourceLocation location;
     private final FrameDetector detector;
@@ -63,7 +70,7 @@ public final class WatchSession implements AutoCloseable {
                         Consumer<WatchEvent> events) {
         this.name = name;
         this.location = location;
-        this.detector = new FrameDetector(engine, options.tileSide());
+        this.detector = new FrameDetector(engine, options.tileSide(), false, TILE_POOL);
         this.recognizer = recognizer;
         this.options = options;
         this.events = events;

@@ -20,8 +20,6 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /** {@code consentry redact IN OUT [--mode M] [--shape S] [--margin F] [--except-collection C] [--log FILE]} (operator). */
@@ -144,7 +142,7 @@ public final class RedactCommand extends GalleryCommand {
             Collection c = ctx.collection(exceptCollection);
             sparer = new GallerySparer(ctx.service(), ctx.actor(), c.id());
         }
-        String sha = sha256(input);
+        String sha = CliValues.sha256(input);
         boolean image = ImageRedactor.isImageExtension(output);
         RedactionReport report;
         try {
@@ -190,17 +188,5 @@ public final class RedactCommand extends GalleryCommand {
             }
         }
         return GalleryExitCodes.OK;
-    }
-
-    static String sha256(Path p) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(p)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 }

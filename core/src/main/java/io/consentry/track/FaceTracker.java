@@ -261,9 +261,11 @@ public final class FaceTracker {
                 return 1 - iou;
             }
             // motion only, no overlap with the prediction: fast faces (relative to their size) and tracks whose velocity
-            // the filter has not learnt yet. The nearest detection within one box side may still match, at a cost above
-            // every overlap match, so it never wins over one.
-            double near = proximity(p, db);
+            // the filter has not learnt yet. The nearest detection within one box side (two for a track seen fewer than
+            // three times, whose prediction is only its last box) may still match, at a cost above every overlap match,
+            // so it never wins over one.
+            double reach = t.hits < 3 ? 2 : 1;
+            double near = proximity(p, db) / reach;
             double floor = 1 - options.iouThreshold() + 1e-9;
             return near <= 1 ? floor + (COST_LIMIT - floor) * 0.9 * near : Double.POSITIVE_INFINITY;
         }

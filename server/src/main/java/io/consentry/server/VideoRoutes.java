@@ -120,7 +120,7 @@ final class VideoRoutes implements AutoCloseable {
                         .query("mode", String.class, "blur (default), pixelate or fill")
                         .query("shape", String.class, "ellipse (default) or box")
                         .query("margin", Double.class, "grow each face box by this fraction on every side (default 0.25)")
-                        .query("detectEvery", Integer.class, "run the detector on every n-th frame (default 4)"),
+                        .query("detectEvery", Integer.class, "run the detector on every n-th frame while tracks are settled (default 3)"),
                 Route.secured("listRedactionJobs", GET, api + "/redaction-jobs", Permission.REDACT, AuditAction.READ,
                         "Your redaction jobs, newest first", c -> jobs.list(c.actor()).stream().map(JobDto::of).toList()).returnsList(JobDto.class),
                 Route.secured("getRedactionJob", GET, api + "/redaction-jobs/{jobId}", Permission.REDACT, AuditAction.READ,

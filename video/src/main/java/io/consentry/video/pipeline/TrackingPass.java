@@ -25,7 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The first pass over a video file: decodes every frame, detects faces every {@code detectEvery}-th frame (on
+ * The first pass over a video file (one run at a time per instance): decodes every frame, detects faces every
+ * {@code detectEvery}-th frame, or every frame while a track is new or was missed (on
  * {@code threads} threads, results consumed in frame order), tracks them, and returns a {@link TrackPlan} plus each
  * track's best view (largest, most confident detection, as a crop around the face) for decisions made per track.
  */
@@ -33,7 +34,9 @@ public final class TrackingPass {
     /**
      * Settings.
      *
-     * @param detectEvery run the detector on every n-th frame (1 = every frame); boxes in between are interpolated
+     * @param detectEvery run the detector on every n-th frame (1 = every frame) while all tracks are settled (seen at
+     *                    least 3 times, none missed in the last run); every frame otherwise. Boxes in between are
+     *                    interpolated
      * @param padFrames   frames a track's first/last box is held before its first and after its last detection; at
      *                    least {@code detectEvery} is used
      * @param threads     detection threads
@@ -52,11 +55,13 @@ public final class TrackingPass {
         }
 
         /**
-         * Detect every 4th frame (interpolated in between; 0 % face-frames missed on the benchmark footage at 25 fps,
-         * see docs/PERFORMANCE.md), pad 6 frames, up to 4 threads, tiles up to 1080 px, tracker defaults with minHits 1.
+         * Detect every 3rd frame while tracks are settled (every frame otherwise; interpolated in between: 0 % face-frames
+         * missed on the benchmark footage and on a stress clip of 35 px faces crossing a 640 px frame in 20 frames, where
+         * every 4th missed 2.8 %; see docs/PERFORMANCE.md), pad 6 frames, up to 4 threads, tiles up to 1080 px, tracker
+         * defaults with minHits 1.
          */
         public static Options defaults() {
-            return new Options(4, 6, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), FrameDetector.DEFAULT_TILE,
+            return new Options(3, 6, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), FrameDetector.DEFAULT_TILE,
                     TrackerOptions.builder().optMinHits(1).build());
         }
 
@@ -88,6 +93,14 @@ public final class TrackingPass {
 
     private final FrameDetector detector;
     private final Options options;
+    /** Next frame to detect on. */
+    private long nextDetection;
+    /**
+     * Whether the last detection run saw a face being acquired (detected fewer than 3 times) or lost one inside the
+     * picture: then every frame is detected until tracks are settled again, so an intermittently detected (small,
+     * turned, fast) face is not left to interpolation across several frames.
+     */
+    private boolean unsettled = true;
 
     public TrackingPass(FrameDetector detector, Options options) {
         this.detector = detector;
@@ -97,6 +110,8 @@ public final class TrackingPass {
     /** Reads {@code reader} to the end. */
     public Result run(VideoReader reader, ProgressListener progress) throws ConsentryException {
         FaceTracker tracker = new FaceTracker(options.tracker());
+        nextDetection = 0;
+        unsettled = true;
         Map<Long, List<TrackPlan.Observation>> obs = new HashMap<>();
         Map<Long, BestView> best = new HashMap<>();
         Deque<Pending> pending = new ArrayDeque<>();
@@ -113,11 +128,12 @@ public final class TrackingPass {
             while ((next = reader.next()).isPresent()) {
                 VideoFrame f = next.get();
                 frames++;
-                if (f.index() % options.detectEvery() == 0) {
+                if (f.index() >= nextDetection) {
+                    nextDetection = f.index() + (unsettled ? 1 : options.detectEvery());
                     RgbImage img = f.image();
                     pending.add(new Pending(f, pool.submit(() -> detector.detect(img))));
                     detected++;
-                    while (pending.size() > options.threads() * 2L) {
+                    while (pending.size() > options.threads()) { // a short queue: track decisions (settled or not) lag little
                         consume(pending.poll(), tracker, obs, best);
                     }
                 }
@@ -160,7 +176,23 @@ public final class TrackingPass {
         }
         List<TrackInput> inputs = dets.stream().map(TrackInput::of).toList();
         long index = p.frame().index();
-        for (TrackState s : tracker.update(index, inputs)) {
+        List<TrackState> states = tracker.update(index, inputs);
+        boolean anyUnsettled = false;
+        int w = p.frame().image().width();
+        int h = p.frame().image().height();
+        for (TrackState s : states) {
+            // a face being acquired (detected, seen fewer than 3 times), or one just lost inside the picture (a dropout,
+            // not a face that left): detect every frame until that is resolved
+            boolean acquiring = s.detected() && s.hits() < 3;
+            Box b = s.box();
+            boolean inside = b.x() > 0 && b.y() > 0 && b.right() < w && b.bottom() < h;
+            boolean justLost = !s.detected() && s.misses() == 1 && s.hits() >= 3 && inside;
+            if (acquiring || justLost) {
+                anyUnsettled = true;
+            }
+        }
+        unsettled = anyUnsettled;
+        for (TrackState s : states) {
             if (!s.detected()) {
                 continue;
             }

@@ -156,6 +156,20 @@ class PackInstallTest {
 
     @Test
     @Order(3)
+    void aPackFromAnOlderVersionWithAnotherThresholdIsReplaced() throws Exception {
+        Path manifest = packDir().resolve(ModelPack.MANIFEST);
+        String current = Files.readString(manifest);
+        assertTrue(current.contains("\"similarityThreshold\" : 0.91"), current);
+        // what an earlier build wrote: the same models with the old default threshold
+        Files.writeString(manifest, current.replace("\"similarityThreshold\" : 0.91", "\"similarityThreshold\" : 0.82"));
+        Result r = install();
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertTrue((r.out() + r.err()).contains("older version"), r::toString);
+        assertEquals(0.91, ModelPack.open(packDir()).manifest().similarityThreshold());
+    }
+
+    @Test
+    @Order(4)
     void killedInstallIsRefusedThenRepaired() throws Exception {
         // a killed install: a partial build folder with a half-written model and no manifest ...
         Path partial = Files.createDirectories(home.resolve("models").resolve("." + FaceApiPackInstaller.PACK_ID + ".partial-123").resolve("pack"));

@@ -66,7 +66,8 @@ public final class FaceApiPackInstaller {
     }
 
     /**
-     * Installs the pack unless a valid one is already there, and returns its folder.
+     * Installs the pack unless a valid one written by this version is already there (a pack from an older version with
+     * another default threshold is replaced), and returns its folder.
      *
      * @param tarball a local copy of the npm tarball, or null to fetch it with {@code npm pack}
      */
@@ -74,9 +75,15 @@ public final class FaceApiPackInstaller {
         Path dest = packDir();
         if (Files.exists(dest.resolve(ModelPack.MANIFEST))) {
             try {
-                ModelPack.open(dest);
-                progress.accept("model pack " + PACK_ID + " already installed at " + dest);
-                return dest;
+                ModelPack existing = ModelPack.open(dest);
+                double t = existing.manifest().similarityThreshold();
+                if (t == DEFAULT_SIMILARITY_THRESHOLD) {
+                    progress.accept("model pack " + PACK_ID + " already installed at " + dest);
+                    return dest;
+                }
+                // written by an older Consentry: its default threshold is outdated (0.82 let most impostors through)
+                progress.accept("existing pack was written by an older version (default threshold " + t + ", now "
+                        + DEFAULT_SIMILARITY_THRESHOLD + "), reinstalling");
             } catch (PackException e) {
                 progress.accept("existing pack is not valid (" + e.getMessage() + "), reinstalling");
             }

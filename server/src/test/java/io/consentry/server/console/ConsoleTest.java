@@ -384,7 +384,7 @@ class ConsoleTest {
         assertEquals(s.get("/api/v1/calibration", key(Role.AUDITOR)).json().get("threshold").asDouble(), Double.parseDouble(threshold), 1e-9);
         b.waitText("#evaluation-collections", "Office doors");
         b.until(x -> Boolean.TRUE.equals(x.js("return [...document.querySelectorAll('figure img')].every(i => i.complete && i.naturalWidth > 0)"))
-                && (Long) x.js("return document.querySelectorAll('figure img').length") == 3, "the three plots load");
+                && (Long) x.js("return document.querySelectorAll('figure img').length") == 4, "the four plots load");
         accessible("evaluation");
         b.screenshot("evaluation");
     }

@@ -71,13 +71,13 @@ public final class VideoRedactor {
         try (VideoReader second = VideoReader.open(src)) {
             audio = second.audioChannels() > 0;
             try (VideoWriter out = VideoWriter.create(output, VideoWriter.Spec.like(second));
-                 MediaPump pump = new MediaPump(second)) {
+                 MediaPump pump = new MediaPump(second, f -> new VideoFrame(f.index(), f.timestampMicros(),
+                         redactor.apply(f.image(), plan.redactedAt(f.index()))))) {
                 Object m;
                 while ((m = pump.take()) != MediaPump.END) {
                     if (m instanceof VideoFrame f) {
-                        List<Box> boxes = plan.redactedAt(f.index());
-                        faceFrames += boxes.size();
-                        out.writeImage(redactor.apply(f.image(), boxes), f.timestampMicros());
+                        faceFrames += plan.redactedAt(f.index()).size();
+                        out.writeImage(f.image(), f.timestampMicros());
                         frames++;
                         progress.progress("encode", frames, found.frames());
                     } else {
@@ -121,7 +121,7 @@ public final class VideoRedactor {
     }
 
     /**
-     * Decodes on its own thread, a few frames ahead of the encoder, so decoding and encoding overlap on two cores.
+     * Decodes and paints on its own thread, a few frames ahead of the encoder, so they overlap encoding on two cores.
      * Pictures are copied ({@link VideoFrame}); audio frames are cloned (the reader reuses its buffers).
      */
     private static final class MediaPump implements AutoCloseable {
@@ -131,13 +131,14 @@ public final class VideoRedactor {
         private volatile VideoException failure;
         private volatile boolean closed;
 
-        MediaPump(VideoReader reader) {
+        /** @param paint applied to every picture on the decoding thread (so painting overlaps encoding) */
+        MediaPump(VideoReader reader, java.util.function.UnaryOperator<VideoFrame> paint) {
             thread = new Thread(() -> {
                 try {
                     Frame m;
                     while (!closed && (m = reader.nextMedia()) != null) {
                         if (m.image != null) {
-                            queue.put(reader.toVideoFrame(m));
+                            queue.put(paint.apply(reader.toVideoFrame(m)));
                         } else if (m.samples != null) {
                             queue.put(m.clone());
                         }

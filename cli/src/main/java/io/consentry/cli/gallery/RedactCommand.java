@@ -176,10 +176,14 @@ public final class RedactCommand extends GalleryCommand {
         if (json) {
             out().println(io.consentry.video.VideoJson.MAPPER.writeValueAsString(report));
         } else {
-            out().printf(Locale.ROOT, "redacted %d face%s in %d frame%s (%d track%s, %d spared) in %.1f s (%.1f frames/s); wrote %s%n",
-                    report.redactedFaceFrames(), report.redactedFaceFrames() == 1 ? "" : "s", report.frames(), report.frames() == 1 ? "" : "s",
-                    report.tracks().size(), report.tracks().size() == 1 ? "" : "s", report.sparedTracks(), report.millis() / 1000.0,
-                    report.framesPerSecond(), output);
+            if (image) {
+                out().printf(Locale.ROOT, "redacted %d face%s in 1 frame (%d spared) in %.1f s; wrote %s%n", report.redactedFaceFrames(),
+                        report.redactedFaceFrames() == 1 ? "" : "s", report.sparedTracks(), report.millis() / 1000.0, output);
+            } else {
+                out().printf(Locale.ROOT, "redacted %d face%s in %d frames (%d track%s, %d spared) in %.1f s (%.1f frames/s); wrote %s%n",
+                        report.redactedFaceFrames(), report.redactedFaceFrames() == 1 ? "" : "s", report.frames(), report.tracks().size(),
+                        report.tracks().size() == 1 ? "" : "s", report.sparedTracks(), report.millis() / 1000.0, report.framesPerSecond(), output);
+            }
             if (!image) {
                 out().println(report.audioKept() ? "audio kept" : "no audio in the input");
             }

@@ -56,8 +56,6 @@ class VideoRedactorTest {
         RedactionCheck.Missed missed = RedactionCheck.filled(out, in);
         System.out.printf("redaction: %d of %d face-frames missed (%.3f %%), %d tracks, %.1f fps, first misses %s%n", missed.missed(),
                 missed.faceFrames(), 100 * missed.fraction(), report.tracks().size(), report.framesPerSecond(), missed.examples());
-        report.tracks().forEach(t -> System.out.printf("track %d frames %d-%d obs %d first %s%n", t.track(), t.firstFrame(), t.lastFrame(),
-                t.boxes().size(), t.boxes().stream().map(java.util.Arrays::toString).toList()));
         assertEquals(frames, missed.framesRead());
         assertTrue(missed.fraction() <= 0.005, "missed " + missed.missed() + " of " + missed.faceFrames() + ": " + missed.examples());
         try (VideoReader r = VideoReader.open(SourceLocation.parse(out.toString()))) {

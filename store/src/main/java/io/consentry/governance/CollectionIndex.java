@@ -47,6 +47,11 @@ final class CollectionIndex {
         return true;
     }
 
+    /** Whether the template is in this index. */
+    boolean contains(String templateId) {
+        return subjectOfTemplate.containsKey(templateId);
+    }
+
     void remove(String templateId) {
         String subject = subjectOfTemplate.remove(templateId);
         TemplateIndex idx = index;

@@ -39,6 +39,7 @@ import io.consentry.store.StoredTemplate;
 import io.consentry.store.Subject;
 import io.consentry.store.SubjectSpec;
 import io.consentry.store.TemplateRef;
+import io.consentry.store.TemplateChange;
 import io.consentry.store.Verdict;
 import io.consentry.store.audit.AuditAction;
 import io.consentry.store.audit.AuditCandidate;
@@ -546,6 +547,7 @@ public final class GalleryService implements AutoCloseable {
             List<Face> faces = detectFaces(d.image());
             Face face = largest(faces).orElseThrow(() -> new InvalidInputException(ErrorCode.NO_FACE, "no face found in the probe image"));
             Embedding e = embed(d.image(), face);
+            catchUpWithOtherProcesses();
             CollectionIndex.SubjectHit hit;
             spaceLock.readLock().lock();
             try {
@@ -601,6 +603,7 @@ public final class GalleryService implements AutoCloseable {
             List<Face> faces = detectFaces(d.image());
             Face face = largest(faces).orElseThrow(() -> new InvalidInputException(ErrorCode.NO_FACE, "no face found in the probe image"));
             Embedding e = embed(d.image(), face);
+            catchUpWithOtherProcesses();
             List<CollectionIndex.SubjectHit> hits;
             spaceLock.readLock().lock();
             try {
@@ -724,6 +727,7 @@ public final class GalleryService implements AutoCloseable {
                         + "source, or photo-library)");
             }
             store.subject(subjectId);
+            catchUpWithOtherProcesses();
             int templates;
             spaceLock.readLock().lock();
             try {
@@ -761,6 +765,7 @@ public final class GalleryService implements AutoCloseable {
     /** Best similarity of a descriptor to the subject's templates in a collection (for {@link FootageSearch}). */
     double similarityTo(String collectionId, String subjectId, float[] descriptor) throws GalleryException {
         ensureOpen();
+        catchUpWithOtherProcesses();
         spaceLock.readLock().lock();
         try {
             float[] q = store.toSearchSpace(descriptor);
@@ -1060,8 +1065,67 @@ public final class GalleryService implements AutoCloseable {
         }
     }
 
+    /** Journal position the indexes reflect (see {@link GalleryStore#templateChangeHead()}). */
+    private volatile long journalSeen = -1;
+
+    /**
+     * Brings the indexes up to date with template changes made by other processes (a CLI enrolment or erasure while
+     * the server runs), from the store's change journal. One cheap query when nothing changed. Applying an entry is
+     * idempotent, so this service's own changes (already in its indexes) are skipped. Re-encryptions by another process
+     * (key rotation, rekey) are not applied: this service's indexes stay consistent with the keys it holds, and such a
+     * change needs a restart to take effect here (logged). Call before searching, never while holding {@code spaceLock}.
+     */
+    private void catchUpWithOtherProcesses() throws GalleryException {
+        long head = store.templateChangeHead();
+        if (head < 0 || head == journalSeen) {
+            return;
+        }
+        mutationLock.lock();
+        spaceLock.writeLock().lock();
+        try {
+            while (journalSeen < head) {
+                List<TemplateChange> changes = store.templateChangesAfter(journalSeen, 1000);
+                if (changes.isEmpty()) {
+                    break;
+                }
+                for (TemplateChange ch : changes) {
+                    if (ch.op().equals("insert")) {
+                        CollectionIndex ix = indexes.get(ch.collectionId());
+                        if (ix == null || !ix.contains(ch.templateId())) {
+                            try {
+                                StoredTemplate t = store.template(ch.templateId());
+                                index(t.collectionId()).add(t);
+                            } catch (NotFoundException gone) {
+                                // deleted again since: a later journal entry says so
+                            } catch (GalleryException e) {
+                                LOG.log(System.Logger.Level.WARNING, "a template enrolled by another process cannot be read here ("
+                                        + e.code().wireName() + "); restart to pick up new keys");
+                            }
+                        }
+                    } else if (ch.op().equals("delete")) {
+                        CollectionIndex ix = indexes.get(ch.collectionId());
+                        if (ix != null) {
+                            ix.remove(ch.templateId());
+                        }
+                    } else if (!warnedAboutReencryption) {
+                        warnedAboutReencryption = true;
+                        LOG.log(System.Logger.Level.WARNING, "templates were re-encrypted by another process (key rotation or rekey); "
+                                + "restart this service to use the new keys");
+                    }
+                    journalSeen = ch.seq();
+                }
+            }
+        } finally {
+            spaceLock.writeLock().unlock();
+            mutationLock.unlock();
+        }
+    }
+
+    private volatile boolean warnedAboutReencryption;
+
     /** Rebuilds every index from the store; returns {indexed, skipped (other model)}. Caller serialises. */
     private int[] rebuildIndexes() throws GalleryException {
+        long head = store.templateChangeHead(); // read first: changes made during the rebuild are applied again, harmlessly
         int[] counts = new int[2];
         Map<String, CollectionIndex> fresh = new ConcurrentHashMap<>();
         for (Collection c : store.collections()) {
@@ -1077,6 +1141,7 @@ public final class GalleryService implements AutoCloseable {
         }
         indexes.clear();
         indexes.putAll(fresh);
+        journalSeen = head;
         if (counts[1] > 0) {
             LOG.log(System.Logger.Level.WARNING, counts[1] + " templates were made by another model than " + modelId
                     + " and are not searchable; re-enrol those subjects");

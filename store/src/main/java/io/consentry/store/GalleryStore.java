@@ -110,6 +110,19 @@ public interface GalleryStore extends AutoCloseable {
      */
     void forEachTemplate(String collectionId, TemplateVisitor visitor) throws GalleryException;
 
+    /**
+     * Position of the newest entry of the template change journal (every insert, delete or update of a template by any
+     * process), or -1 when this store keeps no journal (then other processes' changes are seen only after a reload).
+     */
+    default long templateChangeHead() throws GalleryException {
+        return -1;
+    }
+
+    /** Journal entries after {@code seq}, oldest first, at most {@code limit}. */
+    default List<TemplateChange> templateChangesAfter(long seq, int limit) throws GalleryException {
+        return List.of();
+    }
+
     /** All templates of a collection as a list; see {@link #forEachTemplate}. */
     default List<StoredTemplate> templates(String collectionId) throws GalleryException {
         List<StoredTemplate> out = new ArrayList<>();

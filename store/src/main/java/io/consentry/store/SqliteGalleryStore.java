@@ -811,6 +811,33 @@ public final class SqliteGalleryStore implements GalleryStore {
     }
 
     @Override
+    public long templateChangeHead() throws GalleryException {
+        return read("read the template journal", c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM template_changes")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    @Override
+    public List<TemplateChange> templateChangesAfter(long seq, int limit) throws GalleryException {
+        return read("read the template journal", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, template_id, collection_id, op FROM template_changes WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setLong(1, seq);
+                ps.setInt(2, limit);
+                List<TemplateChange> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new TemplateChange(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
     public StoredTemplate template(String templateId) throws GalleryException {
         return read("read template", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + TEMPLATE_COLUMNS + " FROM templates WHERE id = ?")) {

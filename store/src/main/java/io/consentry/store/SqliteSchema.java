@@ -178,7 +178,26 @@ final class SqliteSchema {
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
                     """
                     CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
-                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""")));
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""")),
+            // every change to the templates table, by any process, leaves a row here (ids only, no biometric data), so
+            // a running service sees enrolments and erasures made by another process (e.g. the CLI) before it searches
+            new Migration("template change journal", List.of(
+                    """
+                    CREATE TABLE template_changes (
+                      seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+                      template_id   TEXT NOT NULL,
+                      collection_id TEXT NOT NULL,
+                      op            TEXT NOT NULL CHECK (op IN ('insert', 'delete', 'update'))
+                    )""",
+                    """
+                    CREATE TRIGGER templates_journal_insert AFTER INSERT ON templates
+                    BEGIN INSERT INTO template_changes (template_id, collection_id, op) VALUES (NEW.id, NEW.collection_id, 'insert'); END""",
+                    """
+                    CREATE TRIGGER templates_journal_delete AFTER DELETE ON templates
+                    BEGIN INSERT INTO template_changes (template_id, collection_id, op) VALUES (OLD.id, OLD.collection_id, 'delete'); END""",
+                    """
+                    CREATE TRIGGER templates_journal_update AFTER UPDATE OF descriptor, key_id, collection_id, subject_id ON templates
+                    BEGIN INSERT INTO template_changes (template_id, collection_id, op) VALUES (NEW.id, NEW.collection_id, 'update'); END""")));
 
     /** The schema version this code writes. */
     static final int LATEST = MIGRATIONS.size();

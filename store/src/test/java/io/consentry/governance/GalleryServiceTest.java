@@ -121,6 +121,31 @@ class GalleryServiceTest {
     // -------------------------------------------------------------------------------------------------------------
 
     @Test
+    void anotherProcessSeesEnrolmentsAndErasuresBeforeItsNextSearch() throws Exception {
+        Collection doors = service.createCollection(ADMIN, CollectionSpec.of("doors", Purpose.ACCESS_CONTROL, THRESHOLD));
+        // a second service on the same database file, as a running server is beside a CLI
+        try (GalleryService server = open()) {
+            Subject bush = consenting("Bush", Purpose.ACCESS_CONTROL, Optional.empty());
+            service.enrol(ENROLLER, bush.id(), doors.id(), img(BUSH.get(0)));
+            assertEquals(Optional.of(bush.id()), server.identify(OPERATOR, doors.id(), img(BUSH.get(1)), 1).bestMatch().map(Candidate::subjectId),
+                    "an enrolment made elsewhere is searchable without a reload");
+            service.eraseSubject(ENROLLER, bush.id());
+            assertTrue(server.identify(OPERATOR, doors.id(), img(BUSH.get(1)), 1).candidates().isEmpty(),
+                    "an erasure made elsewhere is honoured before the next search");
+            // the server's own enrolments are not applied twice
+            Subject again = server.createSubject(ENROLLER, SubjectSpec.of("Bush again"));
+            server.recordConsent(ENROLLER, ConsentSpec.signedForm(again.id(), Set.of(Purpose.ACCESS_CONTROL), clock.instant(), Optional.empty(),
+                    Fixtures.sha256("form again")));
+            server.enrol(ENROLLER, again.id(), doors.id(), img(BUSH.get(0)));
+            IdentifyResult r = server.identify(OPERATOR, doors.id(), img(BUSH.get(1)), 5);
+            assertEquals(1, r.candidates().size(), r.candidates().toString());
+            // a key rotation elsewhere re-encrypts every template: the server keeps its own consistent index
+            service.rotateKeys(ADMIN);
+            assertEquals(Optional.of(again.id()), server.identify(OPERATOR, doors.id(), img(BUSH.get(1)), 1).bestMatch().map(Candidate::subjectId));
+        }
+    }
+
+    @Test
     void enrolVerifyIdentifyAndRestart() throws Exception {
         Collection doors = service.createCollection(ADMIN, CollectionSpec.of("doors", Purpose.ACCESS_CONTROL, THRESHOLD));
         Subject bush = consenting("Bush", Purpose.ACCESS_CONTROL, Optional.empty());

@@ -53,7 +53,7 @@ class SqliteGalleryStoreTest extends GalleryStoreContractTest {
             assertEquals(String.valueOf(0x43534E54), pragma(c, "application_id"));
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
                 rs.next();
-                assertEquals(1, rs.getInt(1));
+                assertEquals(SqliteSchema.LATEST, rs.getInt(1));
             }
         }
         if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {

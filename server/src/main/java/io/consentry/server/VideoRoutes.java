@@ -175,7 +175,7 @@ final class VideoRoutes implements AutoCloseable {
         long t0 = System.nanoTime();
         ImageRedactor redactor = new ImageRedactor(new FrameDetector(engine, FrameDetector.DEFAULT_TILE, true), style);
         ImageRedactor.Result r = c.infer(() -> redactor.redact(img, FaceSparer.NOBODY));
-        gallery.recordRedaction(c.actor(), RedactionJobsSha.sha256(bytes), String.format(Locale.ROOT, "image %dx%d: %d faces redacted (%s, %s) in %d ms",
+        gallery.recordRedaction(c.actor(), sha256Hex(bytes), String.format(Locale.ROOT, "image %dx%d: %d faces redacted (%s, %s) in %d ms",
                 img.width(), img.height(), r.redacted().size(), style.mode().json(), style.shape().json(), (System.nanoTime() - t0) / 1_000_000));
         byte[] png = ImageRedactor.png(r.image());
         c.ctx().header("X-Consentry-Faces-Redacted", Integer.toString(r.redacted().size()));
@@ -301,13 +301,11 @@ final class VideoRoutes implements AutoCloseable {
     }
 
     /** SHA-256 of bytes as hex (audit records hash inputs as received). */
-    static final class RedactionJobsSha {
-        static String sha256(byte[] b) {
-            try {
-                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+    private static String sha256Hex(byte[] b) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

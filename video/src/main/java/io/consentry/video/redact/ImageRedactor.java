@@ -10,7 +10,6 @@ import io.consentry.video.pipeline.TrackingPass;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -135,14 +134,7 @@ public final class ImageRedactor {
     }
 
     private static void encode(RgbImage image, String format, OutputStream os) throws IOException {
-        BufferedImage bi = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
-        byte[] px = ((DataBufferByte) bi.getRaster().getDataBuffer()).getData();
-        byte[] rgb = image.rgb();
-        for (int i = 0; i < rgb.length; i += 3) {
-            px[i] = rgb[i + 2];
-            px[i + 1] = rgb[i + 1];
-            px[i + 2] = rgb[i];
-        }
+        BufferedImage bi = io.consentry.image.ImageDecoder.toBufferedImage(image);
         if (!ImageIO.write(bi, format, os)) {
             throw new IOException("no ImageIO writer for " + format);
         }

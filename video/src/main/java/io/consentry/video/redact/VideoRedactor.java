@@ -71,13 +71,15 @@ public final class VideoRedactor {
         try (VideoReader second = VideoReader.open(src)) {
             audio = second.audioChannels() > 0;
             try (VideoWriter out = VideoWriter.create(output, VideoWriter.Spec.like(second));
-                 MediaPump pump = new MediaPump(second, f -> new VideoFrame(f.index(), f.timestampMicros(),
-                         redactor.apply(f.image(), plan.redactedAt(f.index()))))) {
+                 MediaPump pump = new MediaPump(second, f -> {
+                     List<Box> boxes = plan.redactedAt(f.index());
+                     return new Painted(new VideoFrame(f.index(), f.timestampMicros(), redactor.apply(f.image(), boxes)), boxes.size());
+                 })) {
                 Object m;
                 while ((m = pump.take()) != MediaPump.END) {
-                    if (m instanceof VideoFrame f) {
-                        faceFrames += plan.redactedAt(f.index()).size();
-                        out.writeImage(f.image(), f.timestampMicros());
+                    if (m instanceof Painted p) {
+                        faceFrames += p.faces();
+                        out.writeImage(p.frame().image(), p.frame().timestampMicros());
                         frames++;
                         progress.progress("encode", frames, found.frames());
                     } else {
@@ -124,6 +126,10 @@ public final class VideoRedactor {
      * Decodes and paints on its own thread, a few frames ahead of the encoder, so they overlap encoding on two cores.
      * Pictures are copied ({@link VideoFrame}); audio frames are cloned (the reader reuses its buffers).
      */
+    /** A painted picture and how many faces were painted out of it. */
+    private record Painted(VideoFrame frame, int faces) {
+    }
+
     private static final class MediaPump implements AutoCloseable {
         static final Object END = new Object();
         private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
@@ -132,7 +138,7 @@ public final class VideoRedactor {
         private volatile boolean closed;
 
         /** @param paint applied to every picture on the decoding thread (so painting overlaps encoding) */
-        MediaPump(VideoReader reader, java.util.function.UnaryOperator<VideoFrame> paint) {
+        MediaPump(VideoReader reader, java.util.function.Function<VideoFrame, Painted> paint) {
             thread = new Thread(() -> {
                 try {
                     Frame m;
